@@ -1,0 +1,102 @@
+#include "spec.h"
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+namespace nri_seccomp::e2e {
+namespace {
+
+using nlohmann::json;
+
+json read_json(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  try {
+    return json::parse(in);
+  } catch (const json::exception& e) {
+    throw std::runtime_error(path + ": not valid JSON: " + e.what());
+  }
+}
+
+std::string string_field(const json& j, const std::string& path, const char* key, const std::string& fallback) {
+  if (!j.contains(key)) return fallback;
+  if (!j[key].is_string()) throw std::runtime_error(path + ": \"" + key + "\" must be a string");
+  return j[key].get<std::string>();
+}
+
+template <typename Map>
+void copy_string_map(const json& j, const std::string& path, const char* key, Map* out) {
+  if (!j.contains(key)) return;
+  if (!j[key].is_object()) throw std::runtime_error(path + ": \"" + key + "\" must be an object of strings");
+  for (const auto& [k, v] : j[key].items()) {
+    if (!v.is_string()) throw std::runtime_error(path + ": \"" + key + "." + k + "\" must be a string");
+    (*out)[k] = v.template get<std::string>();
+  }
+}
+
+template <typename Repeated>
+void copy_string_list(const json& j, const std::string& path, const char* key, Repeated* out) {
+  if (!j.contains(key)) return;
+  if (!j[key].is_array()) throw std::runtime_error(path + ": \"" + key + "\" must be an array of strings");
+  for (const auto& v : j[key]) {
+    if (!v.is_string()) throw std::runtime_error(path + ": \"" + key + "\" must hold only strings");
+    out->Add(v.template get<std::string>());
+  }
+}
+
+runtime::v1::SecurityProfile::ProfileType profile_type(const std::string& path, const std::string& name) {
+  if (name == "runtime-default") return runtime::v1::SecurityProfile::RuntimeDefault;
+  if (name == "unconfined") return runtime::v1::SecurityProfile::Unconfined;
+  if (name == "localhost") return runtime::v1::SecurityProfile::Localhost;
+  throw std::runtime_error(path + ": \"seccomp\" must be runtime-default, unconfined or localhost, not \"" + name + "\"");
+}
+
+}  // namespace
+
+runtime::v1::PodSandboxConfig pod_config_from_file(const std::string& path) {
+  const json j = read_json(path);
+  if (!j.is_object()) throw std::runtime_error(path + ": a pod must be a JSON object");
+  runtime::v1::PodSandboxConfig pod;
+  auto* meta = pod.mutable_metadata();
+  meta->set_name(string_field(j, path, "name", "pod"));
+  meta->set_namespace_(string_field(j, path, "namespace", "default"));
+  meta->set_uid(string_field(j, path, "uid", meta->namespace_() + "-" + meta->name()));
+  copy_string_map(j, path, "annotations", pod.mutable_annotations());
+  copy_string_map(j, path, "labels", pod.mutable_labels());
+
+  auto* linux = pod.mutable_linux();
+  linux->set_cgroup_parent(string_field(j, path, "cgroupParent", ""));
+  // Host network: the pod needs no CNI plugin and no network namespace.
+  linux->mutable_security_context()->mutable_namespace_options()->set_network(runtime::v1::NODE);
+  return pod;
+}
+
+runtime::v1::ContainerConfig container_config_from_file(const std::string& path) {
+  const json j = read_json(path);
+  if (!j.is_object()) throw std::runtime_error(path + ": a container must be a JSON object");
+  runtime::v1::ContainerConfig c;
+  c.mutable_metadata()->set_name(string_field(j, path, "name", "app"));
+  const std::string image = string_field(j, path, "image", "");
+  if (image.empty()) throw std::runtime_error(path + ": \"image\" is required");
+  c.mutable_image()->set_image(image);
+  copy_string_list(j, path, "command", c.mutable_command());
+  copy_string_list(j, path, "args", c.mutable_args());
+  copy_string_map(j, path, "annotations", c.mutable_annotations());
+  copy_string_map(j, path, "labels", c.mutable_labels());
+
+  auto* sc = c.mutable_linux()->mutable_security_context();
+  sc->mutable_namespace_options()->set_network(runtime::v1::NODE);
+  if (j.contains("seccomp")) {
+    auto* profile = sc->mutable_seccomp();
+    profile->set_profile_type(profile_type(path, string_field(j, path, "seccomp", "")));
+    profile->set_localhost_ref(string_field(j, path, "localhostRef", ""));
+    if (profile->profile_type() == runtime::v1::SecurityProfile::Localhost && profile->localhost_ref().empty())
+      throw std::runtime_error(path + ": \"seccomp\": \"localhost\" needs \"localhostRef\"");
+  }
+  return c;
+}
+
+}  // namespace nri_seccomp::e2e

@@ -1,0 +1,51 @@
+// The plugin side of the NRI Plugin service (served on mux connection 1):
+// decodes requests, keeps what Configure told us, merges split Synchronize
+// chunks and hands CreateContainer to the Handler. One instance per
+// connection; all calls arrive on the connection's reader thread.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "nri/handler.h"
+#include "transport/ttrpc_server.h"
+
+namespace nri_seccomp::nri {
+
+inline constexpr const char* kPluginService = "nri.pkg.api.v1alpha1.Plugin";
+inline constexpr const char* kRuntimeService = "nri.pkg.api.v1alpha1.Runtime";
+// The only event we subscribe to: CREATE_CONTAINER (4) is bit 1 << (4 - 1).
+inline constexpr int32_t kSubscribedEvents = 1 << (4 - 1);
+
+class PluginService {
+ public:
+  struct Callbacks {
+    std::function<void(const RuntimeInfo&)> configured;
+    std::function<void()> synchronized;
+    std::function<void()> shutdown;
+  };
+
+  PluginService(Handler& handler, Callbacks callbacks);
+
+  // Adds Configure, Synchronize, Shutdown and CreateContainer; every other
+  // Plugin method is left to the server's UNIMPLEMENTED answer (we subscribe
+  // to nothing else, so the runtime does not send them).
+  void register_methods(transport::TtrpcServer& server);
+
+ private:
+  void configure(std::string_view payload, std::string& out);
+  void synchronize(std::string_view payload, std::string& out);
+  void shutdown(std::string& out);
+  void create_container(std::string_view payload, std::string& out);
+
+  Handler& handler_;
+  Callbacks callbacks_;
+  RuntimeInfo runtime_;
+  api::SynchronizeRequest sync_pending_;  // chunks received while `more` was set
+  bool sync_in_progress_ = false;
+  api::CreateContainerRequest create_request_;    // reused
+  api::CreateContainerResponse create_response_;  // reused
+};
+
+}  // namespace nri_seccomp::nri

@@ -1,0 +1,225 @@
+// combine(): per-syscall pointwise combination of policies (see merge_combine.h).
+#include "seccomp/merge_combine.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+
+#include "common/error.h"
+#include "seccomp/compile.h"
+
+namespace nri_seccomp::seccomp {
+namespace {
+
+using region::Cube;
+using region::Region;
+
+std::string describe(const Verdict& v) {
+  if (v.action == Action::errno_ret || v.action == Action::trace) {
+    return fmt::format("{}({})", action_name(v.action), v.data);
+  }
+  return std::string(action_name(v.action));
+}
+
+using RuleIndex = std::unordered_map<std::string_view, std::vector<size_t>>;
+
+RuleIndex index_rules(const Policy& policy) {
+  RuleIndex index;
+  for (size_t i = 0; i < policy.syscalls.size(); ++i) {
+    for (const auto& name : policy.syscalls[i].names) index[name].push_back(i);
+  }
+  return index;
+}
+
+const std::vector<size_t> kNoRules;
+
+SyscallMeaning meaning_of(const Policy& policy, const std::vector<size_t>& rules,
+                          std::string_view syscall, std::string_view source) {
+  const Verdict fallback = default_verdict(policy);
+  // libseccomp: the first unconditional rule for a syscall replaces all others.
+  for (size_t i : rules) {
+    const Rule& rule = policy.syscalls[i];
+    if (rule_matches_default(policy, rule)) continue;
+    for (const auto& set : runc_condition_sets(rule)) {
+      if (set.empty()) return {{{Region{Cube{}}, rule_verdict(rule)}}};
+    }
+  }
+  struct Tagged {
+    Cube cube;
+    Verdict verdict;
+    size_t rule;
+  };
+  std::vector<Tagged> cubes;
+  try {
+    for (size_t i : rules) {
+      const Rule& rule = policy.syscalls[i];
+      if (rule_matches_default(policy, rule)) continue;
+      for (const auto& set : runc_condition_sets(rule)) {
+        if (auto cube = region::make_cube(set)) cubes.push_back({*cube, rule_verdict(rule), i});
+      }
+    }
+  } catch (const region::NotRepresentable& e) {
+    fail<ProfileError>("{}: syscall \"{}\": {}", source, syscall, e.what());
+  }
+  for (size_t a = 0; a < cubes.size(); ++a) {
+    for (size_t b = a + 1; b < cubes.size(); ++b) {
+      if (cubes[a].verdict != cubes[b].verdict && region::overlap(cubes[a].cube, cubes[b].cube)) {
+        fail<ProfileError>(
+            "{}: syscall \"{}\": syscalls[{}] ({}) and syscalls[{}] ({}) match overlapping argument "
+            "values with different actions; libseccomp would pick one by its internal tree order, "
+            "so the profile's meaning is ambiguous (make the conditions disjoint)",
+            source, syscall, cubes[a].rule, describe(cubes[a].verdict), cubes[b].rule,
+            describe(cubes[b].verdict));
+      }
+    }
+  }
+  std::map<Verdict, Region> by_verdict;
+  Region all;
+  for (const auto& t : cubes) {
+    by_verdict[t.verdict].push_back(t.cube);
+    all.push_back(t.cube);
+  }
+  SyscallMeaning meaning;
+  try {
+    for (auto& [verdict, reg] : by_verdict) meaning.pieces.push_back({region::simplify(reg), verdict});
+    Region rest = region::complement(all);
+    if (!rest.empty()) meaning.pieces.push_back({std::move(rest), fallback});
+  } catch (const region::NotRepresentable& e) {
+    fail<ProfileError>("{}: syscall \"{}\": cannot describe where its rules do not apply: {}", source,
+                       syscall, e.what());
+  }
+  return meaning;
+}
+
+bool unconditional(const SyscallMeaning& m) {
+  return m.pieces.size() == 1 && m.pieces[0].region.size() == 1 && m.pieces[0].region[0].unconditional();
+}
+
+using ArgKey = std::tuple<uint32_t, uint8_t, uint64_t, uint64_t>;
+using RuleKey = std::tuple<Verdict, std::vector<ArgKey>>;
+
+RuleKey rule_key(const Verdict& v, const Cube& cube) {
+  std::vector<ArgKey> args;
+  for (const auto& a : cube.conditions()) {
+    args.emplace_back(a.index, static_cast<uint8_t>(a.op), a.value, a.value_two);
+  }
+  return {v, std::move(args)};
+}
+
+}  // namespace
+
+Verdict default_verdict(const Policy& policy) {
+  return {policy.default_action, action_data(policy.default_action, policy.default_errno)};
+}
+
+Verdict rule_verdict(const Rule& rule) { return {rule.action, action_data(rule.action, rule.errno_ret)}; }
+
+SyscallMeaning syscall_meaning(const Policy& policy, std::string_view syscall, std::string_view source) {
+  std::vector<size_t> rules;
+  for (size_t i = 0; i < policy.syscalls.size(); ++i) {
+    const auto& names = policy.syscalls[i].names;
+    if (std::find(names.begin(), names.end(), syscall) != names.end()) rules.push_back(i);
+  }
+  return meaning_of(policy, rules, syscall, source);
+}
+
+Policy combine(std::span<const Policy* const> inputs, const Combiner& combiner,
+               const CombineOptions& options) {
+  auto source = [&](size_t i) {
+    return i < options.sources.size() ? options.sources[i] : fmt::format("input {}", i + 1);
+  };
+  std::vector<RuleIndex> indexes;
+  std::vector<Verdict> defaults;
+  std::set<std::string_view> names(options.extra_names.begin(), options.extra_names.end());
+  for (const Policy* p : inputs) {
+    indexes.push_back(index_rules(*p));
+    defaults.push_back(default_verdict(*p));
+    for (const auto& [name, rules] : indexes.back()) names.insert(name);
+  }
+  const Verdict result_default = options.result_default.value_or(combiner(defaults));
+
+  std::map<RuleKey, std::set<std::string>> emitted;
+  std::vector<SyscallMeaning> meanings(inputs.size());
+  std::vector<Verdict> verdicts(inputs.size());
+  for (std::string_view name : names) {
+    bool all_unconditional = true;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      auto it = indexes[i].find(name);
+      const auto& rules = it == indexes[i].end() ? kNoRules : it->second;
+      if (rules.empty()) {
+        meanings[i] = {{{Region{Cube{}}, defaults[i]}}};
+      } else {
+        meanings[i] = meaning_of(*inputs[i], rules, name, source(i));
+      }
+      if (unconditional(meanings[i])) verdicts[i] = meanings[i].pieces[0].verdict;
+      else all_unconditional = false;
+    }
+    if (all_unconditional) {
+      const Verdict v = combiner(verdicts);
+      if (v != result_default) emitted[rule_key(v, Cube{})].insert(std::string(name));
+      continue;
+    }
+    // Every combination of one piece per input is a disjoint cell; the cell's
+    // verdict is the combination of the pieces' verdicts.
+    struct Cell {
+      Region region;
+      std::vector<Verdict> verdicts;
+    };
+    std::map<Verdict, Region> by_verdict;
+    try {
+      std::vector<Cell> cells{{Region{Cube{}}, {}}};
+      for (const auto& meaning : meanings) {
+        std::vector<Cell> next;
+        for (const auto& cell : cells) {
+          for (const auto& piece : meaning.pieces) {
+            Region r = region::intersect(cell.region, piece.region);
+            if (r.empty()) continue;
+            auto vs = cell.verdicts;
+            vs.push_back(piece.verdict);
+            next.push_back({std::move(r), std::move(vs)});
+          }
+        }
+        cells = std::move(next);
+        if (cells.size() > region::kMaxCubes) {
+          throw region::NotRepresentable("the exact result needs more than 512 condition sets");
+        }
+      }
+      for (auto& cell : cells) {
+        auto& reg = by_verdict[combiner(cell.verdicts)];
+        reg.insert(reg.end(), cell.region.begin(), cell.region.end());
+      }
+      for (auto& [verdict, reg] : by_verdict) reg = region::simplify(std::move(reg));
+    } catch (const region::NotRepresentable& e) {
+      std::string all_sources;
+      for (size_t i = 0; i < inputs.size(); ++i) all_sources += (i ? ", " : "") + source(i);
+      fail<ProfileError>("syscall \"{}\": the exact combination of {} cannot be written as OCI rules: {}",
+                         name, all_sources, e.what());
+    }
+    for (const auto& [verdict, reg] : by_verdict) {
+      if (verdict == result_default) continue;
+      for (const auto& cube : reg) emitted[rule_key(verdict, cube)].insert(std::string(name));
+    }
+  }
+
+  Policy out;
+  out.default_action = result_default.action;
+  if (result_default.action == Action::errno_ret || result_default.action == Action::trace) {
+    out.default_errno = result_default.data;
+  }
+  for (auto& [key, rule_names] : emitted) {
+    const auto& [verdict, args] = key;
+    Rule rule;
+    rule.names.assign(rule_names.begin(), rule_names.end());
+    rule.action = verdict.action;
+    if (verdict.action == Action::errno_ret || verdict.action == Action::trace) rule.errno_ret = verdict.data;
+    for (const auto& [index, op, value, value_two] : args) {
+      rule.args.push_back(Arg{index, value, value_two, static_cast<Op>(op)});
+    }
+    out.syscalls.push_back(std::move(rule));
+  }
+  return out;
+}
+
+}  // namespace nri_seccomp::seccomp

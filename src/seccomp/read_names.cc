@@ -1,0 +1,150 @@
+#include "seccomp/read_names.h"
+
+#include <cerrno>
+#include <utility>
+
+namespace nri_seccomp::seccomp::detail {
+namespace {
+
+#define NRI_SECCOMP_ERRNO(name) std::pair<std::string_view, uint32_t>{#name, name}
+
+// The platform's own values (the same on every generic-ABI Linux arch).
+constexpr std::pair<std::string_view, uint32_t> kErrnos[] = {
+    NRI_SECCOMP_ERRNO(EPERM), NRI_SECCOMP_ERRNO(ENOENT), NRI_SECCOMP_ERRNO(ESRCH),
+    NRI_SECCOMP_ERRNO(EINTR), NRI_SECCOMP_ERRNO(EIO), NRI_SECCOMP_ERRNO(ENXIO),
+    NRI_SECCOMP_ERRNO(E2BIG), NRI_SECCOMP_ERRNO(ENOEXEC), NRI_SECCOMP_ERRNO(EBADF),
+    NRI_SECCOMP_ERRNO(ECHILD), NRI_SECCOMP_ERRNO(EAGAIN), NRI_SECCOMP_ERRNO(EWOULDBLOCK),
+    NRI_SECCOMP_ERRNO(ENOMEM), NRI_SECCOMP_ERRNO(EACCES), NRI_SECCOMP_ERRNO(EFAULT),
+    NRI_SECCOMP_ERRNO(ENOTBLK), NRI_SECCOMP_ERRNO(EBUSY), NRI_SECCOMP_ERRNO(EEXIST),
+    NRI_SECCOMP_ERRNO(EXDEV), NRI_SECCOMP_ERRNO(ENODEV), NRI_SECCOMP_ERRNO(ENOTDIR),
+    NRI_SECCOMP_ERRNO(EISDIR), NRI_SECCOMP_ERRNO(EINVAL), NRI_SECCOMP_ERRNO(ENFILE),
+    NRI_SECCOMP_ERRNO(EMFILE), NRI_SECCOMP_ERRNO(ENOTTY), NRI_SECCOMP_ERRNO(ETXTBSY),
+    NRI_SECCOMP_ERRNO(EFBIG), NRI_SECCOMP_ERRNO(ENOSPC), NRI_SECCOMP_ERRNO(ESPIPE),
+    NRI_SECCOMP_ERRNO(EROFS), NRI_SECCOMP_ERRNO(EMLINK), NRI_SECCOMP_ERRNO(EPIPE),
+    NRI_SECCOMP_ERRNO(EDOM), NRI_SECCOMP_ERRNO(ERANGE), NRI_SECCOMP_ERRNO(EDEADLK),
+    NRI_SECCOMP_ERRNO(EDEADLOCK), NRI_SECCOMP_ERRNO(ENAMETOOLONG), NRI_SECCOMP_ERRNO(ENOLCK),
+    NRI_SECCOMP_ERRNO(ENOSYS), NRI_SECCOMP_ERRNO(ENOTEMPTY), NRI_SECCOMP_ERRNO(ELOOP),
+    NRI_SECCOMP_ERRNO(ENOMSG), NRI_SECCOMP_ERRNO(EIDRM), NRI_SECCOMP_ERRNO(ECHRNG),
+    NRI_SECCOMP_ERRNO(EL2NSYNC), NRI_SECCOMP_ERRNO(EL3HLT), NRI_SECCOMP_ERRNO(EL3RST),
+    NRI_SECCOMP_ERRNO(ELNRNG), NRI_SECCOMP_ERRNO(EUNATCH), NRI_SECCOMP_ERRNO(ENOCSI),
+    NRI_SECCOMP_ERRNO(EL2HLT), NRI_SECCOMP_ERRNO(EBADE), NRI_SECCOMP_ERRNO(EBADR),
+    NRI_SECCOMP_ERRNO(EXFULL), NRI_SECCOMP_ERRNO(ENOANO), NRI_SECCOMP_ERRNO(EBADRQC),
+    NRI_SECCOMP_ERRNO(EBADSLT), NRI_SECCOMP_ERRNO(EBFONT), NRI_SECCOMP_ERRNO(ENOSTR),
+    NRI_SECCOMP_ERRNO(ENODATA), NRI_SECCOMP_ERRNO(ETIME), NRI_SECCOMP_ERRNO(ENOSR),
+    NRI_SECCOMP_ERRNO(ENONET), NRI_SECCOMP_ERRNO(ENOPKG), NRI_SECCOMP_ERRNO(EREMOTE),
+    NRI_SECCOMP_ERRNO(ENOLINK), NRI_SECCOMP_ERRNO(EADV), NRI_SECCOMP_ERRNO(ESRMNT),
+    NRI_SECCOMP_ERRNO(ECOMM), NRI_SECCOMP_ERRNO(EPROTO), NRI_SECCOMP_ERRNO(EMULTIHOP),
+    NRI_SECCOMP_ERRNO(EDOTDOT), NRI_SECCOMP_ERRNO(EBADMSG), NRI_SECCOMP_ERRNO(EOVERFLOW),
+    NRI_SECCOMP_ERRNO(ENOTUNIQ), NRI_SECCOMP_ERRNO(EBADFD), NRI_SECCOMP_ERRNO(EREMCHG),
+    NRI_SECCOMP_ERRNO(ELIBACC), NRI_SECCOMP_ERRNO(ELIBBAD), NRI_SECCOMP_ERRNO(ELIBSCN),
+    NRI_SECCOMP_ERRNO(ELIBMAX), NRI_SECCOMP_ERRNO(ELIBEXEC), NRI_SECCOMP_ERRNO(EILSEQ),
+    NRI_SECCOMP_ERRNO(ERESTART), NRI_SECCOMP_ERRNO(ESTRPIPE), NRI_SECCOMP_ERRNO(EUSERS),
+    NRI_SECCOMP_ERRNO(ENOTSOCK), NRI_SECCOMP_ERRNO(EDESTADDRREQ), NRI_SECCOMP_ERRNO(EMSGSIZE),
+    NRI_SECCOMP_ERRNO(EPROTOTYPE), NRI_SECCOMP_ERRNO(ENOPROTOOPT),
+    NRI_SECCOMP_ERRNO(EPROTONOSUPPORT), NRI_SECCOMP_ERRNO(ESOCKTNOSUPPORT),
+    NRI_SECCOMP_ERRNO(EOPNOTSUPP), NRI_SECCOMP_ERRNO(ENOTSUP), NRI_SECCOMP_ERRNO(EPFNOSUPPORT),
+    NRI_SECCOMP_ERRNO(EAFNOSUPPORT), NRI_SECCOMP_ERRNO(EADDRINUSE),
+    NRI_SECCOMP_ERRNO(EADDRNOTAVAIL), NRI_SECCOMP_ERRNO(ENETDOWN), NRI_SECCOMP_ERRNO(ENETUNREACH),
+    NRI_SECCOMP_ERRNO(ENETRESET), NRI_SECCOMP_ERRNO(ECONNABORTED), NRI_SECCOMP_ERRNO(ECONNRESET),
+    NRI_SECCOMP_ERRNO(ENOBUFS), NRI_SECCOMP_ERRNO(EISCONN), NRI_SECCOMP_ERRNO(ENOTCONN),
+    NRI_SECCOMP_ERRNO(ESHUTDOWN), NRI_SECCOMP_ERRNO(ETOOMANYREFS), NRI_SECCOMP_ERRNO(ETIMEDOUT),
+    NRI_SECCOMP_ERRNO(ECONNREFUSED), NRI_SECCOMP_ERRNO(EHOSTDOWN), NRI_SECCOMP_ERRNO(EHOSTUNREACH),
+    NRI_SECCOMP_ERRNO(EALREADY), NRI_SECCOMP_ERRNO(EINPROGRESS), NRI_SECCOMP_ERRNO(ESTALE),
+    NRI_SECCOMP_ERRNO(EUCLEAN), NRI_SECCOMP_ERRNO(ENOTNAM), NRI_SECCOMP_ERRNO(ENAVAIL),
+    NRI_SECCOMP_ERRNO(EISNAM), NRI_SECCOMP_ERRNO(EREMOTEIO), NRI_SECCOMP_ERRNO(EDQUOT),
+    NRI_SECCOMP_ERRNO(ENOMEDIUM), NRI_SECCOMP_ERRNO(EMEDIUMTYPE), NRI_SECCOMP_ERRNO(ECANCELED),
+    NRI_SECCOMP_ERRNO(ENOKEY), NRI_SECCOMP_ERRNO(EKEYEXPIRED), NRI_SECCOMP_ERRNO(EKEYREVOKED),
+    NRI_SECCOMP_ERRNO(EKEYREJECTED), NRI_SECCOMP_ERRNO(EOWNERDEAD),
+    NRI_SECCOMP_ERRNO(ENOTRECOVERABLE), NRI_SECCOMP_ERRNO(ERFKILL), NRI_SECCOMP_ERRNO(EHWPOISON),
+};
+
+#undef NRI_SECCOMP_ERRNO
+
+constexpr std::string_view kArchitectures[] = {
+    "SCMP_ARCH_X86",     "SCMP_ARCH_X86_64",    "SCMP_ARCH_X32",     "SCMP_ARCH_ARM",
+    "SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS",      "SCMP_ARCH_MIPS64",  "SCMP_ARCH_MIPS64N32",
+    "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64",  "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
+    "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",   "SCMP_ARCH_S390",    "SCMP_ARCH_S390X",
+    "SCMP_ARCH_PARISC",  "SCMP_ARCH_PARISC64",  "SCMP_ARCH_RISCV64",
+};
+
+// Go's GOARCH spellings as moby profiles use them in includes/excludes.arches.
+constexpr std::pair<std::string_view, std::string_view> kShortArches[] = {
+    {"amd64", "SCMP_ARCH_X86_64"},     {"x86_64", "SCMP_ARCH_X86_64"},
+    {"386", "SCMP_ARCH_X86"},          {"x86", "SCMP_ARCH_X86"},
+    {"x32", "SCMP_ARCH_X32"},          {"arm", "SCMP_ARCH_ARM"},
+    {"arm64", "SCMP_ARCH_AARCH64"},    {"aarch64", "SCMP_ARCH_AARCH64"},
+    {"mips", "SCMP_ARCH_MIPS"},        {"mips64", "SCMP_ARCH_MIPS64"},
+    {"mips64n32", "SCMP_ARCH_MIPS64N32"}, {"mipsle", "SCMP_ARCH_MIPSEL"},
+    {"mipsel", "SCMP_ARCH_MIPSEL"},    {"mips64le", "SCMP_ARCH_MIPSEL64"},
+    {"mipsel64", "SCMP_ARCH_MIPSEL64"}, {"mipsel64n32", "SCMP_ARCH_MIPSEL64N32"},
+    {"ppc", "SCMP_ARCH_PPC"},          {"ppc64", "SCMP_ARCH_PPC64"},
+    {"ppc64le", "SCMP_ARCH_PPC64LE"},  {"s390", "SCMP_ARCH_S390"},
+    {"s390x", "SCMP_ARCH_S390X"},      {"parisc", "SCMP_ARCH_PARISC"},
+    {"parisc64", "SCMP_ARCH_PARISC64"}, {"riscv64", "SCMP_ARCH_RISCV64"},
+};
+
+constexpr std::string_view kFlags[] = {
+    "SECCOMP_FILTER_FLAG_TSYNC",
+    "SECCOMP_FILTER_FLAG_LOG",
+    "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+};
+
+template <typename List>
+std::string join(const List& list) {
+  std::string out;
+  for (std::string_view item : list) {
+    if (!out.empty()) out += ", ";
+    out += item;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<uint32_t> errno_by_name(std::string_view name) {
+  for (const auto& [known, value] : kErrnos) {
+    if (known == name) return value;
+  }
+  return std::nullopt;
+}
+
+bool known_architecture(std::string_view scmp_name) {
+  for (std::string_view known : kArchitectures) {
+    if (known == scmp_name) return true;
+  }
+  return false;
+}
+
+std::string architecture_list() { return join(kArchitectures); }
+
+std::optional<std::string_view> architecture_from_short(std::string_view name) {
+  for (const auto& [short_name, scmp] : kShortArches) {
+    if (short_name == name) return scmp;
+  }
+  for (std::string_view known : kArchitectures) {
+    if (known == name) return known;
+  }
+  return std::nullopt;
+}
+
+bool known_flag(std::string_view flag) {
+  for (std::string_view known : kFlags) {
+    if (known == flag) return true;
+  }
+  return false;
+}
+
+std::string flag_list() { return join(kFlags); }
+
+bool plausible_syscall_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace nri_seccomp::seccomp::detail

@@ -1,0 +1,395 @@
+// Checks the deployment artefacts the way an operator would meet them:
+// `kubectl kustomize` renders each overlay and the objects are inspected;
+// runtime configs, host files and the Containerfile are cross-checked
+// against the manifests and the built binary, so they cannot drift apart.
+#include <sys/stat.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+namespace {
+
+const std::string kSource = NRI_SECCOMP_SOURCE_DIR;
+const std::string kTolerateKey = "tolerate-missing-plugins.noderesource.dev";
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct CommandResult {
+  int status = -1;
+  std::string output;
+};
+
+CommandResult run_command(const std::string& command) {
+  CommandResult result;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return result;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = ::fread(buf.data(), 1, buf.size(), pipe)) > 0) result.output.append(buf.data(), n);
+  result.status = ::pclose(pipe);
+  return result;
+}
+
+bool have_kubectl() { return run_command("command -v kubectl >/dev/null 2>&1").status == 0; }
+
+std::vector<YAML::Node> render(const std::string& overlay) {
+  auto result = run_command("kubectl kustomize '" + kSource + "/deploy/kubernetes/overlays/" + overlay + "' 2>&1");
+  if (result.status != 0) throw std::runtime_error("kubectl kustomize " + overlay + " failed:\n" + result.output);
+  return YAML::LoadAll(result.output);
+}
+
+YAML::Node find_object(const std::vector<YAML::Node>& docs, const std::string& kind, const std::string& name) {
+  for (const auto& d : docs) {
+    if (d["kind"].as<std::string>() == kind && d["metadata"]["name"].as<std::string>() == name) return d;
+  }
+  return YAML::Node();
+}
+
+YAML::Node find_named(const YAML::Node& list, const std::string& key, const std::string& value) {
+  for (const auto& item : list) {
+    if (item[key] && item[key].as<std::string>() == value) return item;
+  }
+  return YAML::Node();
+}
+
+std::vector<std::string> strings(const YAML::Node& seq) {
+  std::vector<std::string> out;
+  for (const auto& item : seq) out.push_back(item.as<std::string>());
+  return out;
+}
+
+// Value following `flag` in an argument list, "" if absent.
+std::string arg_value(const std::vector<std::string>& args, const std::string& flag) {
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == flag) return args[i + 1];
+  }
+  return "";
+}
+
+std::string dirname(const std::string& path) { return path.substr(0, path.rfind('/')); }
+std::string basename(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
+class Overlay : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (!have_kubectl()) GTEST_SKIP() << "kubectl not installed: cannot render the kustomize overlays";
+    docs_ = render(GetParam());
+    ds_ = find_object(docs_, "DaemonSet", "nri-seccomp");
+    ASSERT_TRUE(ds_) << "no DaemonSet nri-seccomp in the rendered overlay";
+    pod_ = ds_["spec"]["template"];
+    ASSERT_EQ(pod_["spec"]["containers"].size(), 1u);
+    container_ = pod_["spec"]["containers"][0];
+    args_ = strings(container_["args"]);
+  }
+
+  YAML::Node volume_for_mount(const std::string& mount_path) {
+    auto mount = find_named(container_["volumeMounts"], "mountPath", mount_path);
+    if (!mount) return YAML::Node();
+    return find_named(pod_["spec"]["volumes"], "name", mount["name"].as<std::string>());
+  }
+
+  std::vector<YAML::Node> docs_;
+  YAML::Node ds_, pod_, container_;
+  std::vector<std::string> args_;
+};
+
+TEST_P(Overlay, RendersTheExpectedObjectsInTheNamespace) {
+  std::multiset<std::string> kinds;
+  for (const auto& d : docs_) {
+    kinds.insert(d["kind"].as<std::string>());
+    if (d["kind"].as<std::string>() != "Namespace") {
+      EXPECT_EQ(d["metadata"]["namespace"].as<std::string>(), "nri-seccomp")
+          << d["kind"] << "/" << d["metadata"]["name"];
+    }
+  }
+  EXPECT_EQ(kinds, (std::multiset<std::string>{"Namespace", "ServiceAccount", "ConfigMap", "ConfigMap", "DaemonSet"}));
+  EXPECT_TRUE(find_object(docs_, "Namespace", "nri-seccomp"));
+  EXPECT_EQ(pod_["spec"]["serviceAccountName"].as<std::string>(), "nri-seccomp");
+  EXPECT_FALSE(pod_["spec"]["automountServiceAccountToken"].as<bool>());
+  EXPECT_FALSE(container_["image"].as<std::string>().empty());
+}
+
+TEST_P(Overlay, DaemonSetRunsThePluginWithTheDocumentedArguments) {
+  EXPECT_EQ(container_["command"][0].as<std::string>(), "/usr/local/bin/nri-seccomp");
+  EXPECT_EQ(args_, (std::vector<std::string>{"run", "--socket", "/var/run/nri/nri.sock", "--name", "seccomp",
+                                             "--idx", "10", "--config", "/etc/nri-seccomp/policy/policy.yaml",
+                                             "--profiles-dir", "/etc/nri-seccomp/profiles", "--metrics-address",
+                                             "0.0.0.0:9464", "--log-format", "json"}));
+}
+
+TEST_P(Overlay, MountsSocketDirKubeletSeccompReadOnlyAndConfigMapsAsDirectories) {
+  // NRI socket: its directory from the host, so a recreated socket is seen.
+  auto socket_dir = dirname(arg_value(args_, "--socket"));
+  auto nri = volume_for_mount(socket_dir);
+  ASSERT_TRUE(nri) << "no mount at " << socket_dir;
+  EXPECT_EQ(nri["hostPath"]["path"].as<std::string>(), "/var/run/nri");
+
+  auto kubelet_mount = find_named(container_["volumeMounts"], "mountPath", "/var/lib/kubelet/seccomp");
+  ASSERT_TRUE(kubelet_mount);
+  EXPECT_TRUE(kubelet_mount["readOnly"].as<bool>());
+  EXPECT_EQ(volume_for_mount("/var/lib/kubelet/seccomp")["hostPath"]["path"].as<std::string>(),
+            "/var/lib/kubelet/seccomp");
+
+  // Policy and profiles: ConfigMaps mounted whole (subPath mounts never see updates).
+  for (const auto& mount : container_["volumeMounts"]) {
+    EXPECT_FALSE(mount["subPath"]) << "subPath on " << mount["mountPath"];
+    EXPECT_FALSE(mount["subPathExpr"]) << "subPathExpr on " << mount["mountPath"];
+  }
+  auto config = arg_value(args_, "--config");
+  auto policy_volume = volume_for_mount(dirname(config));
+  ASSERT_TRUE(policy_volume && policy_volume["configMap"]) << "--config's directory is not a ConfigMap mount";
+  auto policy_cm = find_object(docs_, "ConfigMap", policy_volume["configMap"]["name"].as<std::string>());
+  ASSERT_TRUE(policy_cm) << "policy volume names a ConfigMap the overlay does not render";
+  EXPECT_TRUE(policy_cm["data"][basename(config)]) << "ConfigMap lacks key " << basename(config);
+
+  auto profiles_volume = volume_for_mount(arg_value(args_, "--profiles-dir"));
+  ASSERT_TRUE(profiles_volume && profiles_volume["configMap"]);
+  EXPECT_TRUE(find_object(docs_, "ConfigMap", profiles_volume["configMap"]["name"].as<std::string>()));
+}
+
+TEST_P(Overlay, ContainerHasMinimalPrivileges) {
+  auto sc = container_["securityContext"];
+  ASSERT_TRUE(sc);
+  EXPECT_FALSE(sc["allowPrivilegeEscalation"].as<bool>());
+  EXPECT_TRUE(sc["readOnlyRootFilesystem"].as<bool>());
+  EXPECT_FALSE(sc["privileged"] && sc["privileged"].as<bool>());
+  EXPECT_EQ(strings(sc["capabilities"]["drop"]), std::vector<std::string>{"ALL"});
+  EXPECT_FALSE(sc["capabilities"]["add"]) << "no capability may be added";
+  EXPECT_EQ(sc["seccompProfile"]["type"].as<std::string>(), "RuntimeDefault");
+  EXPECT_EQ(pod_["spec"]["securityContext"]["seccompProfile"]["type"].as<std::string>(), "RuntimeDefault");
+  EXPECT_FALSE(pod_["spec"]["hostNetwork"] && pod_["spec"]["hostNetwork"].as<bool>());
+  EXPECT_FALSE(pod_["spec"]["hostPID"] && pod_["spec"]["hostPID"].as<bool>());
+}
+
+TEST_P(Overlay, SchedulesOnEveryNodeAsNodeCritical) {
+  EXPECT_EQ(pod_["spec"]["priorityClassName"].as<std::string>(), "system-node-critical");
+  bool tolerates_everything = false;
+  for (const auto& t : pod_["spec"]["tolerations"]) {
+    if (t["operator"].as<std::string>() == "Exists" && !t["key"] && !t["effect"]) tolerates_everything = true;
+  }
+  EXPECT_TRUE(tolerates_everything) << "needs a toleration {operator: Exists} without key or effect";
+  auto resources = container_["resources"];
+  for (const char* kind : {"requests", "limits"}) {
+    EXPECT_TRUE(resources[kind]["cpu"]) << kind;
+    EXPECT_TRUE(resources[kind]["memory"]) << kind;
+  }
+}
+
+TEST_P(Overlay, PodToleratesTheMissingPluginItIs) {
+  auto annotations = pod_["metadata"]["annotations"];
+  ASSERT_TRUE(annotations[kTolerateKey]) << "pod template lacks " << kTolerateKey;
+  EXPECT_EQ(annotations[kTolerateKey].as<std::string>(), "true");
+}
+
+TEST_P(Overlay, ProbesHitHealthzAndReadyzOnTheMetricsPort) {
+  auto metrics_address = arg_value(args_, "--metrics-address");
+  int metrics_port = std::stoi(metrics_address.substr(metrics_address.rfind(':') + 1));
+  auto resolve = [&](const YAML::Node& port) {
+    if (port.as<std::string>().find_first_not_of("0123456789") == std::string::npos) return port.as<int>();
+    auto named = find_named(container_["ports"], "name", port.as<std::string>());
+    return named ? named["containerPort"].as<int>() : -1;
+  };
+  auto liveness = container_["livenessProbe"]["httpGet"];
+  auto readiness = container_["readinessProbe"]["httpGet"];
+  ASSERT_TRUE(liveness && readiness);
+  EXPECT_EQ(liveness["path"].as<std::string>(), "/healthz");
+  EXPECT_EQ(readiness["path"].as<std::string>(), "/readyz");
+  EXPECT_EQ(resolve(liveness["port"]), metrics_port);
+  EXPECT_EQ(resolve(readiness["port"]), metrics_port);
+}
+
+TEST_P(Overlay, PolicyHasTheOverlaysModeAndItsProfilesExist) {
+  auto policy_cm = find_object(docs_, "ConfigMap", "nri-seccomp-policy");
+  auto policy = YAML::Load(policy_cm["data"]["policy.yaml"].as<std::string>());
+  EXPECT_EQ(policy["apiVersion"].as<std::string>(), "seccomp.noderesource.dev/v1alpha1");
+  EXPECT_EQ(policy["kind"].as<std::string>(), "SeccompPolicy");
+  EXPECT_EQ(policy["defaults"]["mode"].as<std::string>(), GetParam());
+
+  auto profiles = find_object(docs_, "ConfigMap", "nri-seccomp-profiles")["data"];
+  std::vector<std::string> named = strings(policy["defaults"]["mandatory"]);
+  for (const auto& p : strings(policy["defaults"]["profiles"])) named.push_back(p);
+  EXPECT_FALSE(named.empty());
+  for (const auto& name : named) EXPECT_TRUE(profiles[name + ".json"]) << "policy names missing profile " << name;
+  auto rule = policy["rules"][0];
+  EXPECT_EQ(strings(rule["namespaces"]), std::vector<std::string>{"kube-system"});
+  EXPECT_TRUE(rule["exempt"].as<bool>());
+}
+
+TEST_P(Overlay, ProfilesAreTheSeedAndTheMustBlockOverlay) {
+  auto data = find_object(docs_, "ConfigMap", "nri-seccomp-profiles")["data"];
+  auto seed = nlohmann::json::parse(read_file(kSource + "/config/profiles/block-mkdir.json"));
+  EXPECT_EQ(nlohmann::json::parse(data["block-mkdir.json"].as<std::string>()), seed)
+      << "deploy/kubernetes/base/profiles/block-mkdir.json drifted from config/profiles/block-mkdir.json";
+
+  auto must = nlohmann::json::parse(data["must-block.json"].as<std::string>());
+  EXPECT_EQ(must["defaultAction"], "SCMP_ACT_ALLOW");
+  std::set<std::string> denied;
+  for (const auto& rule : must["syscalls"]) {
+    EXPECT_EQ(rule["action"], "SCMP_ACT_ERRNO");
+    for (const auto& n : rule["names"]) denied.insert(n.get<std::string>());
+  }
+  EXPECT_EQ(denied, (std::set<std::string>{"kexec_load", "kexec_file_load", "open_by_handle_at", "bpf"}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Kustomize, Overlay, ::testing::Values("complain", "enforce"),
+                         [](const auto& info) { return info.param; });
+
+// --- runtime configuration snippets, cross-checked with the manifests.
+
+// `key = value` (TOML, one line) → value without quotes; "" when absent.
+std::string toml_value(const std::string& text, const std::string& key) {
+  std::regex re("^[ \\t]*" + key + "[ \\t]*=[ \\t]*(.*?)[ \\t]*$", std::regex::multiline);
+  std::smatch m;
+  if (!std::regex_search(text, m, re)) return "";
+  std::string v = m[1];
+  if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'')) v = v.substr(1, v.size() - 2);
+  return v;
+}
+
+TEST(RuntimeConfig, ContainerdEnablesNriAndRequiresThePluginFailClosed) {
+  auto text = read_file(kSource + "/deploy/containerd/config.toml");
+  EXPECT_EQ(toml_value(text, "version"), "3");
+  EXPECT_NE(text.find("[plugins.'io.containerd.nri.v1.nri']"), std::string::npos);
+  EXPECT_NE(text.find("[plugins.'io.containerd.nri.v1.nri'.default_validator]"), std::string::npos);
+  EXPECT_EQ(toml_value(text, "disable"), "false");
+  EXPECT_EQ(toml_value(text, "socket_path"), "/var/run/nri/nri.sock");
+  EXPECT_EQ(toml_value(text, "enable"), "true");
+  EXPECT_EQ(toml_value(text, "required_plugins"), "['seccomp']");
+  EXPECT_EQ(toml_value(text, "tolerate_missing_plugins_annotation"), kTolerateKey);
+  EXPECT_EQ(toml_value(text, "reject_runtime_default_seccomp_adjustment"), "false");
+}
+
+TEST(RuntimeConfig, CrioDropInEnablesNriAndRequiresThePluginFailClosed) {
+  auto text = read_file(kSource + "/deploy/crio/10-nri-seccomp.conf");
+  EXPECT_NE(text.find("[crio.nri]"), std::string::npos);
+  EXPECT_NE(text.find("[crio.nri.default_validator]"), std::string::npos);
+  EXPECT_EQ(toml_value(text, "enable_nri"), "true");
+  EXPECT_EQ(toml_value(text, "nri_listen"), "/var/run/nri/nri.sock");
+  EXPECT_EQ(toml_value(text, "nri_enable_default_validator"), "true");
+  EXPECT_NE(text.find("nri_validator_required_plugins = [\n  \"seccomp\",\n]"), std::string::npos);
+  EXPECT_EQ(toml_value(text, "nri_validator_tolerate_missing_plugins_annotation"), kTolerateKey);
+}
+
+// --- host mode files.
+
+TEST(HostMode, RuntimeLaunchedWrapperAndConfig) {
+  auto wrapper_path = kSource + "/deploy/host/10-seccomp";
+  struct stat st {};
+  ASSERT_EQ(::stat(wrapper_path.c_str(), &st), 0);
+  EXPECT_TRUE(st.st_mode & S_IXUSR) << "the wrapper must be executable: the runtime execs it";
+  auto wrapper = read_file(wrapper_path);
+  EXPECT_EQ(wrapper.rfind("#!/bin/sh\n", 0), 0u);
+  EXPECT_NE(wrapper.find("exec /usr/local/bin/nri-seccomp run "), std::string::npos);
+  EXPECT_EQ(run_command("sh -n '" + wrapper_path + "'").status, 0) << "wrapper has a shell syntax error";
+
+  for (const char* file : {"/deploy/host/10-seccomp.conf", "/deploy/host/policy.yaml"}) {
+    auto policy = YAML::LoadFile(kSource + file);
+    EXPECT_EQ(policy["apiVersion"].as<std::string>(), "seccomp.noderesource.dev/v1alpha1") << file;
+    EXPECT_EQ(policy["kind"].as<std::string>(), "SeccompPolicy") << file;
+    EXPECT_TRUE(policy["defaults"]["mode"]) << file;
+  }
+}
+
+TEST(HostMode, SystemdUnitRestartsAndRunsAfterTheRuntime) {
+  auto unit = read_file(kSource + "/deploy/host/nri-seccomp.service");
+  EXPECT_EQ(toml_value(unit, "Restart"), "always");
+  EXPECT_EQ(toml_value(unit, "After"), "containerd.service");
+  EXPECT_EQ(toml_value(unit, "NoNewPrivileges"), "yes");
+  EXPECT_EQ(toml_value(unit, "CapabilityBoundingSet"), "");
+  EXPECT_NE(unit.find("RestrictAddressFamilies=AF_UNIX"), std::string::npos) << "AF_UNIX is needed for the socket";
+  EXPECT_EQ(unit.find("PrivateNetwork="), std::string::npos) << "the metrics port must stay reachable";
+  EXPECT_NE(unit.find("--socket /var/run/nri/nri.sock"), std::string::npos);
+  EXPECT_NE(unit.find("--name seccomp"), std::string::npos);
+  if (run_command("command -v systemd-analyze >/dev/null 2>&1").status == 0) {
+    // Only the binary's absence on a build machine may be reported.
+    auto verify = run_command("systemd-analyze verify '" + kSource + "/deploy/host/nri-seccomp.service' 2>&1");
+    std::istringstream lines(verify.output);
+    std::string line;
+    while (std::getline(lines, line)) {
+      if (line.empty() || line.find("/usr/local/bin/nri-seccomp") != std::string::npos) continue;
+      ADD_FAILURE() << "systemd-analyze verify: " << line;
+    }
+  }
+}
+
+// --- the image's runtime libraries against what the binary really links.
+
+std::set<std::string> containerfile_runtime_packages() {
+  auto text = read_file(kSource + "/Containerfile");
+  auto runtime = text.find("FROM debian:bookworm-slim");
+  if (runtime == std::string::npos) throw std::runtime_error("Containerfile: no bookworm-slim runtime stage");
+  auto install = text.find("apt-get install", runtime);
+  auto end = text.find("&&", install);
+  std::istringstream words(text.substr(install, end - install));
+  std::set<std::string> packages;
+  std::string w;
+  while (words >> w) {
+    if (w.rfind("lib", 0) == 0) packages.insert(w);
+  }
+  return packages;
+}
+
+TEST(Containerfile, RuntimeStageInstallsEveryLibraryTheBinaryNeeds) {
+#ifndef NRI_SECCOMP_BINARY
+  GTEST_SKIP() << "nri-seccomp binary not part of this build";
+#else
+  if (run_command("command -v readelf >/dev/null && command -v dpkg >/dev/null").status != 0) {
+    GTEST_SKIP() << "needs readelf and dpkg";
+  }
+  auto packages = containerfile_runtime_packages();
+  // Present in debian:bookworm-slim already (apt itself depends on them).
+  std::set<std::string> base = {"libc6", "libstdc++6", "libgcc-s1"};
+  auto needed = run_command(std::string("readelf -d '") + NRI_SECCOMP_BINARY + "' | sed -n 's/.*Shared library: \\[\\(.*\\)\\]/\\1/p'");
+  ASSERT_EQ(needed.status, 0);
+  std::istringstream libs(needed.output);
+  std::string lib;
+  int checked = 0;
+  while (std::getline(libs, lib)) {
+    if (lib.empty()) continue;
+    auto owner = run_command("dpkg -S '*/" + lib + "' 2>/dev/null | head -1 | cut -d: -f1");
+    std::string package = owner.output.substr(0, owner.output.find_first_of("\n"));
+    ASSERT_FALSE(package.empty()) << lib << " belongs to no Debian package";
+    EXPECT_TRUE(packages.count(package) || base.count(package))
+        << "the binary needs " << lib << " from " << package << ", which the Containerfile's runtime stage lacks";
+    ++checked;
+  }
+  EXPECT_GT(checked, 0);
+#endif
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Admission, OnlyThePluginNamespaceMayTolerateTheMissingPlugin) {
+  if (!have_kubectl()) GTEST_SKIP() << "kubectl not installed";
+  auto result = run_command("kubectl kustomize '" + kSource + "/deploy/kubernetes/extras/admission' 2>&1");
+  ASSERT_EQ(result.status, 0) << result.output;
+  auto docs = YAML::LoadAll(result.output);
+  auto policy = find_object(docs, "ValidatingAdmissionPolicy", "nri-seccomp-toleration-only-for-plugin");
+  auto binding = find_object(docs, "ValidatingAdmissionPolicyBinding", "nri-seccomp-toleration-only-for-plugin");
+  ASSERT_TRUE(policy && binding);
+  EXPECT_EQ(binding["spec"]["policyName"].as<std::string>(), "nri-seccomp-toleration-only-for-plugin");
+  EXPECT_EQ(strings(binding["spec"]["validationActions"]), std::vector<std::string>{"Deny"});
+  auto expression = policy["spec"]["validations"][0]["expression"].as<std::string>();
+  EXPECT_NE(expression.find("'" + kTolerateKey + "'"), std::string::npos);
+  EXPECT_NE(expression.find("'nri-seccomp'"), std::string::npos);
+}
+
+}  // namespace

@@ -101,6 +101,7 @@ e2e_cd_start() {
   PATH="$CONTAINERD_DIR:$PATH" setsid "$CONTAINERD_DIR/containerd" --config "$E2E_CD_CONFIG" \
     >> "$E2E_CD_LOG" 2>&1 < /dev/null &
   echo $! > "$E2E_CD_PIDFILE"
+  disown $! 2>/dev/null || true
   local i
   for i in $(seq 1 100); do
     if "$E2E_CTR" -a "$E2E_CD_ADDR" version >/dev/null 2>&1; then
@@ -149,22 +150,14 @@ e2e_cd_cleanup() {
   for pid in $(_e2e_pids_using "$E2E_CD_ADDR"); do
     kill -KILL "$pid" 2>/dev/null || true
   done
-  local procs
-  for procs in /sys/fs/cgroup/*"$E2E_CGROUP_PARENT"/cgroup.procs /sys/fs/cgroup/*/"$E2E_CGROUP_PARENT"/*/cgroup.procs \
-               /sys/fs/cgroup/*"$E2E_CGROUP_PARENT"/*/cgroup.procs; do
-    [ -f "$procs" ] || continue
-    for pid in $(cat "$procs" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
-  done
+  e2e_cgroups_cleanup "$E2E_CGROUP_PARENT"
   sleep 0.2
   # Deepest mounts first.
   local m
   for m in $(awk -v base="$E2E_CD" 'index($5, base) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
     umount -l "$m" 2>/dev/null || true
   done
-  local cg
-  for cg in $(find /sys/fs/cgroup -depth -type d -path "*$E2E_CGROUP_PARENT*" 2>/dev/null); do
-    rmdir "$cg" 2>/dev/null || true
-  done
+  e2e_cgroups_cleanup "$E2E_CGROUP_PARENT"
 }
 
 # e2e_cd_wipe: removes the private containerd's data (after cleanup), so

@@ -1,0 +1,43 @@
+# shellcheck shell=bash
+# The nri-seccomp daemon as an external NRI plugin of the private containerd.
+# Set before use: NRI_SECCOMP_BIN, E2E_CD_NRI_SOCK, E2E_PLUGIN_LOG,
+# E2E_PLUGIN_PIDFILE, E2E_PROFILE_DIRS (array).
+
+e2e_plugin_start() {
+  local args=(run --socket "$E2E_CD_NRI_SOCK" --name seccomp --idx 10 --log-level info --log-format text)
+  local d
+  for d in "${E2E_PROFILE_DIRS[@]}"; do args+=(--profiles-dir "$d"); done
+  echo "---- plugin start $(date -u +%FT%TZ): $NRI_SECCOMP_BIN ${args[*]}" >> "$E2E_PLUGIN_LOG"
+  setsid "$NRI_SECCOMP_BIN" "${args[@]}" >> "$E2E_PLUGIN_LOG" 2>&1 < /dev/null &
+  echo $! > "$E2E_PLUGIN_PIDFILE"
+  disown $! 2>/dev/null || true  # no job-control chatter when we kill it
+}
+
+e2e_plugin_running() {
+  [ -f "$E2E_PLUGIN_PIDFILE" ] && kill -0 "$(cat "$E2E_PLUGIN_PIDFILE")" 2>/dev/null
+}
+
+# e2e_plugin_count EVENT: how many log lines carry EVENT as a word.
+e2e_plugin_count() {
+  grep -cwE -- "$1" "$E2E_PLUGIN_LOG" 2>/dev/null || true
+}
+
+# e2e_plugin_wait_synced N: until the plugin has synchronized N times in all.
+e2e_plugin_wait_synced() {
+  e2e_wait_for 10 _e2e_count_at_least synchronized "$1"
+}
+_e2e_count_at_least() {
+  [ "$(e2e_plugin_count "$1")" -ge "$2" ]
+}
+
+# e2e_plugin_stop [SIGNAL]: TERM by default; KILL simulates a crash.
+e2e_plugin_stop() {
+  local sig="${1:-TERM}" pid
+  [ -f "$E2E_PLUGIN_PIDFILE" ] || return 0
+  pid="$(cat "$E2E_PLUGIN_PIDFILE")"
+  kill "-$sig" "$pid" 2>/dev/null || true
+  local i
+  for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$E2E_PLUGIN_PIDFILE"
+}

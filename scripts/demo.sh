@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# The README's first command: a real demo on a fresh Debian 12 machine (root).
+#   1. installs the Debian packages and builds the project into ./build;
+#   2. starts a private containerd (Debian's newest, fetched into a scratch
+#      folder; the system's containerd and apt sources are left alone) with
+#      the nri-seccomp plugin connected to it;
+#   3. runs a pod annotated with the seed profile block-mkdir and tries mkdir;
+#      where the runtime cannot apply seccomp adjustments (containerd < 2.2)
+#      shows the plugin's refusal instead;
+#   4. enforces the same profile through runc (`nri-seccomp apply` + `runc run`).
+# Cleans up everything it started, also on failure. CONTAINERD_BIN picks
+# another containerd (its folder must hold containerd-shim-runc-v2 and ctr).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+src="$PWD"
+lib="$src/tests/e2e/lib"
+
+[ "$(id -u)" -eq 0 ] || { echo "demo: run as root (it starts containerd and runc)" >&2; exit 1; }
+
+say()  { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+show() { printf '   %s\n' "$@"; }
+
+# DEMO_BUILD_DIR=DIR reuses an existing build instead of steps 1's install
+# and build (for developers iterating on the demo itself).
+build="${DEMO_BUILD_DIR:-$src/build}"
+if [ -z "${DEMO_BUILD_DIR:-}" ]; then
+  say "1/5 Debian packages and build (./build)"
+  bash scripts/install-deps.sh
+  bash scripts/build.sh >/tmp/nri-seccomp-demo-build.log 2>&1 \
+    || { tail -n 30 /tmp/nri-seccomp-demo-build.log; echo "demo: build failed (log: /tmp/nri-seccomp-demo-build.log)"; exit 1; }
+  show "built: build/plugin/nri-seccomp (log: /tmp/nri-seccomp-demo-build.log)"
+else
+  say "1/5 using the existing build in $build"
+fi
+
+NRI_SECCOMP_BIN="$build/plugin/nri-seccomp"
+CRI_CLIENT_BIN="$build/tests/e2e/cri-client"
+E2E_JSON_BIN="$build/tests/e2e/e2e-json"
+export E2E_WORK="${E2E_WORK:-/var/tmp/nri-seccomp-e2e}"
+source "$lib/common.sh"
+source "$lib/images.sh"
+source "$lib/runc.sh"
+source "$lib/containerd.sh"
+source "$lib/plugin.sh"
+
+RUN="$E2E_WORK/demo"
+rm -rf "$RUN" && mkdir -p "$RUN"
+E2E_CGROUP_PARENT="/nri-seccomp-e2e"
+E2E_RUNC_ROOT="$RUN/runc-root"
+E2E_ROOTFS="$E2E_WORK/images/rootfs"
+E2E_PLUGIN_LOG="$RUN/plugin.log"
+E2E_PLUGIN_PIDFILE="$RUN/plugin.pid"
+E2E_PROFILE_DIRS=("$src/config/profiles")
+ANN="seccomp.noderesource.dev"
+
+cleanup() {
+  e2e_plugin_stop TERM
+  e2e_runc_cleanup
+  e2e_cd_cleanup
+  e2e_cgroups_cleanup "$E2E_CGROUP_PARENT"
+  echo
+  echo "demo: cleaned up (containerd, plugin, containers, mounts, cgroups stopped/removed); logs kept in $RUN"
+}
+trap cleanup EXIT
+
+say "2/5 a private containerd with the plugin"
+CONTAINERD_DIR="$("$lib/fetch-containerd.sh")"
+full="$("$CONTAINERD_DIR/containerd" --version | awk '{print $3}')"
+e2e_prepare_images "$E2E_WORK"
+e2e_cd_init
+E2E_CD_LOG="$RUN/containerd.log"
+e2e_cd_cleanup; e2e_cd_wipe; rm -f "$E2E_CD_CONFIG"
+e2e_cd_write_config
+e2e_cd_start
+e2e_import_images "$E2E_CTR" "$E2E_CD_ADDR" "$E2E_WORK"
+e2e_plugin_start
+e2e_plugin_wait_synced 1 || { tail -n 20 "$E2E_PLUGIN_LOG"; echo "demo: the plugin did not connect"; exit 1; }
+show "containerd $full running on $E2E_CD_ADDR (NRI socket $E2E_CD_NRI_SOCK)" \
+     "plugin: $(grep -wm1 configured "$E2E_PLUGIN_LOG" | sed 's/^[^ ]* [^ ]* //')" \
+     "containerd: $(grep -m1 -oE 'plugin .{0,2}10-seccomp.{0,2} connected and synchronized' "$E2E_CD_LOG" | tr -d '\\')"
+
+CRI() { "$CRI_CLIENT_BIN" --endpoint "unix://$E2E_CD_ADDR" --timeout 30 "$@"; }
+printf '{"name":"demo","namespace":"default","uid":"demo-1","cgroupParent":"%s","annotations":{"%s/pod":"block-mkdir"}}\n' \
+  "$E2E_CGROUP_PARENT" "$ANN" > "$RUN/pod.json"
+printf '{"name":"app","image":"%s","command":["sleep","3600"],"seccomp":"runtime-default"}\n' \
+  "$E2E_BUSYBOX_IMAGE" > "$RUN/app.json"
+
+say "3/5 pod default/demo annotated $ANN/pod=block-mkdir"
+version="$(e2e_cd_version)"
+pod="$(CRI runp "$RUN/pod.json")"
+status=0
+if e2e_version_ge "$version" 2.2.0; then
+  cid="$(CRI create "$pod" "$RUN/app.json" "$RUN/pod.json")"
+  CRI start "$cid"
+  show "container app created and started (RuntimeDefault + block-mkdir)"
+  show "\$ echo hello            -> $(CRI exec "$cid" -- echo hello 2>&1)"
+  out="$(CRI exec "$cid" -- mkdir /tmp/demo 2>&1)" && status=1 || true
+  show "\$ mkdir /tmp/demo       -> $out"
+  [[ "$out" == *"Operation not permitted"* ]] && show "DENIED by the plugin's policy" || status=1
+else
+  show "containerd $full cannot apply seccomp adjustments (NRI seccomp needs containerd >= 2.2.0)."
+  show "Rather than let the container run without its profile, the plugin refuses it:"
+  if out="$(CRI create "$pod" "$RUN/app.json" "$RUN/pod.json" 2>&1)"; then
+    show "UNEXPECTED: the container was created ($out)"; status=1
+  else
+    show "" "${out}" ""
+    [[ "$out" == *"nri-seccomp: "* ]] && show "REFUSED by the plugin (the message above reached the CRI client, as kubelet would see it)" || status=1
+  fi
+fi
+CRI stopp "$pod" >/dev/null 2>&1 || true
+CRI rmp "$pod" >/dev/null 2>&1 || true
+
+say "4/5 the same profile enforced through runc (nri-seccomp apply + runc run)"
+bundle="$RUN/bundle"
+e2e_bundle "$bundle" sh -c 'echo hello; mkdir /tmp/demo; echo "mkdir exit code $?"'
+if decision="$("$NRI_SECCOMP_BIN" apply --bundle "$bundle" --profiles-dir "$src/config/profiles" \
+      --namespace default --pod demo --container app \
+      --pod-annotation "$ANN/pod=block-mkdir" --profile-type runtime-default 2>&1)"; then
+  show "\$ nri-seccomp apply --bundle $bundle --pod-annotation $ANN/pod=block-mkdir ..." "  $decision"
+  out="$(e2e_runc_run "$bundle" || true)"
+  show "\$ runc run (sh -c 'echo hello; mkdir /tmp/demo')"
+  while IFS= read -r line; do show "  $line"; done <<<"$out"
+  [[ "$out" == *"Operation not permitted"* ]] && show "DENIED by the policy nri-seccomp wrote into the bundle" || status=1
+else
+  show "nri-seccomp apply failed:" "$decision"; status=1
+fi
+
+say "5/5 where to look"
+show "plugin log:     $E2E_PLUGIN_LOG" "containerd log: $E2E_CD_LOG" "bundle:         $bundle/config.json (linux.seccomp)"
+[ $status -eq 0 ] && echo && echo "demo: OK" || { echo; echo "demo: something did not behave as described above"; }
+exit $status

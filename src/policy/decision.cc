@@ -1,0 +1,325 @@
+#include "policy/decision.h"
+
+#include <algorithm>
+
+#include "common/error.h"
+#include "policy/annotations.h"
+#include "seccomp/merge.h"
+#include "seccomp/nri_convert.h"
+#include "seccomp/transform.h"
+#include "seccomp/writer.h"
+
+namespace nri_seccomp::policy {
+namespace {
+
+namespace api = ::nri::pkg::api::v1alpha1;
+
+// The container's policy before we touch it.
+struct Base {
+  std::string label;     // for logs and the decision
+  std::string identity;  // for the decision cache
+  bool unconfined = false;
+  const api::LinuxSeccomp* current = nullptr;    // parsed only on a cache miss
+  std::shared_ptr<const seccomp::Policy> policy; // null while unparsed or when unconfined
+};
+
+// A refusal reason (without the "nri-seccomp: pod ... container ...:" head).
+class Refusal : public Error {
+ public:
+  using Error::Error;
+};
+
+template <typename... Args>
+[[noreturn]] void refuse(fmt::format_string<Args...> format, Args&&... args) {
+  throw Refusal(fmt::format(format, std::forward<Args>(args)...));
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view sep = ",") {
+  std::string out;
+  for (const auto& i : items) {
+    if (!out.empty()) out += sep;
+    out += i;
+  }
+  return out;
+}
+
+Base resolve_base(const State& state, const api::Container& container) {
+  Base base;
+  const auto& linux = container.linux();
+  if (container.has_linux() && linux.has_seccomp_policy() && !linux.seccomp_policy().default_action().empty()) {
+    // containerd >= 2.3 sends the policy it built: the most exact base there is.
+    base.label = "current-policy";
+    base.current = &linux.seccomp_policy();
+    std::string bytes;
+    linux.seccomp_policy().SerializePartialToString(&bytes);
+    base.identity = "current:" + bytes;
+    return base;
+  }
+  auto assumed = state.config.assume_when_unknown;
+  if (container.has_linux() && linux.has_seccomp_profile()) {
+    const auto& profile = linux.seccomp_profile();
+    switch (profile.profile_type()) {
+      case api::SecurityProfile::LOCALHOST: {
+        LocalhostProfile local;
+        try {
+          local = state.localhost.get(profile.localhost_ref(), state.config.kubelet_seccomp_root, state.context);
+        } catch (const Error& e) {
+          refuse("{}", e.what());
+        }
+        base.label = "localhost:" + local.path;
+        base.identity = local.identity;
+        base.policy = local.policy;
+        return base;
+      }
+      case api::SecurityProfile::UNCONFINED:
+        base.label = "unconfined";
+        base.identity = "unconfined";
+        base.unconfined = true;
+        return base;
+      default:
+        base.label = "runtime-default";
+        base.identity = "runtime-default";
+        base.policy = state.runtime_default;
+        return base;
+    }
+  }
+  if (assumed == BaseAssumption::unconfined) {
+    base.label = "unconfined(assumed)";
+    base.identity = "unconfined";
+    base.unconfined = true;
+  } else {
+    base.label = "runtime-default(assumed)";
+    base.identity = "runtime-default";
+    base.policy = state.runtime_default;
+  }
+  return base;
+}
+
+// Where a profile name came from, for messages.
+struct Wanted {
+  std::string name;
+  std::string origin;  // "mandatory in rule X", "annotation K", "default profiles of rule X"
+  bool mandatory = false;
+};
+
+std::shared_ptr<const ReadyAdjustment> build_adjustment(const State& state, Base& base,
+                                                        const std::vector<const ProfileEntry*>& entries,
+                                                        bool replace, Mode mode) {
+  if (base.current != nullptr && base.policy == nullptr) {
+    try {
+      base.policy = std::make_shared<const seccomp::Policy>(seccomp::from_nri(*base.current));
+    } catch (const Error& e) {
+      refuse("the runtime's current seccomp policy cannot be read: {}", e.what());
+    }
+  }
+  std::vector<seccomp::Policy> overlays;
+  overlays.reserve(entries.size());
+  for (const auto* entry : entries) overlays.push_back(*entry->policy);
+
+  std::vector<std::string> names;
+  for (const auto* entry : entries) names.push_back(entry->name);
+  seccomp::Policy final_policy;
+  try {
+    const seccomp::Policy* merge_base = replace ? nullptr : base.policy.get();
+    std::vector<std::string> sources;
+    if (merge_base != nullptr) sources.push_back("base " + base.label);
+    for (const auto* entry : entries) sources.push_back("profile " + entry->name + " (" + entry->path + ")");
+    seccomp::Policy merged = seccomp::merge(merge_base, overlays, sources);
+    if (mode == Mode::complain) {
+      // No base filter means everything was allowed: complain relative to that.
+      static const seccomp::Policy allow_all{};
+      final_policy = seccomp::complain(base.policy ? *base.policy : allow_all, merged);
+    } else {
+      final_policy = std::move(merged);
+    }
+    state.compile_cache->get_or_compile(final_policy, state.compile);
+  } catch (const Error& e) {
+    refuse("profiles {} merged into base {} fail the seccomp check: {}", join(names), base.label, e.what());
+  }
+  auto ready = std::make_shared<ReadyAdjustment>();
+  const seccomp::Policy handed = seccomp::preserve_default_errno(final_policy, state.compile.architectures);
+  ready->hash = seccomp::policy_hash(handed);
+  seccomp::to_nri(handed, ready->seccomp);
+  const auto& prefix = state.config.annotation_prefix;
+  ready->annotations = {
+      {applied_profiles_key(prefix), (replace ? std::string(kReplacePrefix) : std::string()) + join(names)},
+      {policy_hash_key(prefix), ready->hash},
+      {mode_key(prefix), std::string(mode_name(mode))},
+  };
+  return ready;
+}
+
+void decide_into(const State& state, const RuntimeSupport& runtime, const api::CreateContainerRequest& request,
+                 api::CreateContainerResponse& response, Decision& d) {
+  const auto& pod = request.pod();
+  const auto& container = request.container();
+  const auto& config = state.config;
+
+  const Effective settings = effective_settings(config, pod.namespace_(), pod.labels());
+  d.rule = settings.rule;
+  d.mode = settings.mode;
+  if (settings.exempt) {
+    d.reason = fmt::format("exempt by rule {}", settings.rule);
+    return;
+  }
+  if (settings.mode == Mode::off) {
+    d.reason = fmt::format("mode off (rule {})", settings.rule);
+    return;
+  }
+
+  // Which profiles: mandatory first, then the annotation's or the defaults.
+  std::vector<Wanted> wanted;
+  for (const auto& name : settings.mandatory) {
+    wanted.push_back({name, fmt::format("mandatory in {}", settings.rule == "defaults" ? "defaults" : "rule " + settings.rule), true});
+  }
+  std::optional<ProfileRequest> asked;
+  try {
+    asked = find_profile_request(config.annotation_prefix, container.name(), pod.annotations(), container.annotations());
+  } catch (const Error& e) {
+    refuse("{}", e.what());
+  }
+  if (asked) {
+    d.replace = asked->replace;
+    if (asked->replace && !settings.allow_replace) {
+      refuse("{} {} asks to replace the base policy with {}, but {} does not allow replacement (allowReplace: false)",
+             asked->where, asked->key, join(asked->names), settings.rule == "defaults" ? "the policy defaults" : "rule " + settings.rule);
+    }
+    if (settings.allowed_profiles) {
+      for (const auto& name : asked->names) {
+        const auto& allowed = *settings.allowed_profiles;
+        if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+          refuse("profile {} ({} {}) is not allowed by {} (allowedProfiles: [{}])", name, asked->where, asked->key,
+                 settings.rule == "defaults" ? "the policy defaults" : "rule " + settings.rule, join(allowed, ", "));
+        }
+      }
+    }
+    for (const auto& name : asked->names) wanted.push_back({name, asked->where + " " + asked->key, false});
+  } else {
+    for (const auto& name : settings.profiles) {
+      wanted.push_back({name, fmt::format("default profiles of {}", settings.rule == "defaults" ? "the policy" : "rule " + settings.rule), false});
+    }
+  }
+  // The same profile named twice (mandatory and asked) is merged once.
+  std::vector<Wanted> unique;
+  for (auto& w : wanted) {
+    if (std::none_of(unique.begin(), unique.end(), [&](const Wanted& u) { return u.name == w.name; })) unique.push_back(std::move(w));
+  }
+  for (const auto& w : unique) d.profiles.push_back(w.name);
+
+  Base base = resolve_base(state, container);
+  d.base = base.label;
+
+  if (unique.empty()) {
+    if (base.unconfined && !settings.allow_unconfined) {
+      refuse("runs unconfined ({}) but {} does not allow unconfined containers (allowUnconfined: false) and no profile was selected; "
+             "give it a seccomp profile or annotate {}",
+             base.label, settings.rule == "defaults" ? "the policy defaults" : "rule " + settings.rule,
+             container_key(config.annotation_prefix, container.name()));
+    }
+    d.reason = "no profile selected";
+    return;
+  }
+
+  if (!runtime.supported) {
+    if (config.unsupported_runtime == UnsupportedRuntime::allow) {
+      d.warnings.push_back(runtime.reason + "; unsupportedRuntime: allow lets the container start without profiles " + join(d.profiles));
+      d.reason = "unsupported runtime allowed by policy";
+      return;
+    }
+    refuse("{}; refusing to create the container without its seccomp profiles {}", runtime.reason, join(d.profiles));
+  }
+
+  // Look the profiles up in the store (loaded and compiled ahead of time).
+  std::vector<const ProfileEntry*> entries;
+  for (const auto& w : unique) {
+    const auto* entry = state.store.find(w.name);
+    std::string problem;
+    if (entry == nullptr) {
+      problem = fmt::format("profile {} ({}) is not in the profile dirs [{}]", w.name, w.origin, join(state.profile_dirs, ", "));
+    } else if (!entry->ok()) {
+      problem = fmt::format("profile {} ({}) is broken: {}", w.name, w.origin, entry->error);
+    }
+    if (problem.empty()) {
+      entries.push_back(entry);
+      continue;
+    }
+    if (w.mandatory || config.on_missing_profile == MissingProfile::refuse) refuse("{}", problem);
+    d.warnings.push_back(problem + "; skipped (onMissingProfile: fallback)");
+  }
+  d.profiles.clear();
+  for (const auto* e : entries) d.profiles.push_back(e->name);
+  if (entries.empty()) {
+    if (base.unconfined && !settings.allow_unconfined) {
+      refuse("runs unconfined ({}), unconfined is not allowed and none of its profiles could be used: {}", base.label,
+             join(d.warnings, "; "));
+    }
+    d.reason = "no usable profile (onMissingProfile: fallback)";
+    return;
+  }
+
+  std::string key = base.identity;
+  key += '\x1f';
+  key += d.replace ? 'R' : 'M';
+  key += mode_name(settings.mode);
+  key += '\x1f';
+  key += join(d.profiles);
+  auto ready = state.decisions.find(key);
+  d.cache_hit = ready != nullptr;
+  if (!ready) {
+    ready = build_adjustment(state, base, entries, d.replace, settings.mode);
+    state.decisions.put(key, ready);
+  }
+
+  auto* adjust = response.mutable_adjust();
+  adjust->mutable_linux()->mutable_seccomp_policy()->CopyFrom(ready->seccomp);
+  auto& annotations = *adjust->mutable_annotations();
+  for (const auto& [k, v] : ready->annotations) annotations[k] = v;
+  d.hash = ready->hash;
+  d.outcome = Outcome::applied;
+}
+
+}  // namespace
+
+std::string_view outcome_name(Outcome o) {
+  switch (o) {
+    case Outcome::applied: return "applied";
+    case Outcome::untouched: return "untouched";
+    case Outcome::refused: return "refused";
+  }
+  return "?";
+}
+
+std::string applied_profiles_key(std::string_view prefix) { return fmt::format("{}/applied-profiles", prefix); }
+std::string policy_hash_key(std::string_view prefix) { return fmt::format("{}/policy-hash", prefix); }
+std::string mode_key(std::string_view prefix) { return fmt::format("{}/mode", prefix); }
+
+std::string refusal_message(std::string_view pod_namespace, std::string_view pod, std::string_view container,
+                            std::string_view reason) {
+  return fmt::format("nri-seccomp: pod {}/{} container {}: {}", pod_namespace, pod, container, reason);
+}
+
+Decision decide(const State& state, const RuntimeSupport& runtime, const api::CreateContainerRequest& request,
+                api::CreateContainerResponse& response) {
+  const auto start = std::chrono::steady_clock::now();
+  Decision d;
+  d.generation = state.generation;
+  d.pod_namespace = request.pod().namespace_();
+  d.pod = request.pod().name();
+  d.container = request.container().name();
+  try {
+    decide_into(state, runtime, request, response, d);
+  } catch (const std::exception& e) {
+    // Fail closed: whatever went wrong, the container does not start with a
+    // policy other than the one policy asked for.
+    d.outcome = Outcome::refused;
+    const bool expected = dynamic_cast<const Error*>(&e) != nullptr;
+    d.reason = refusal_message(d.pod_namespace, d.pod, d.container,
+                               expected ? std::string(e.what()) : fmt::format("internal error: {}", e.what()));
+    d.hash.clear();
+    response.clear_adjust();
+  }
+  d.duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+  return d;
+}
+
+}  // namespace nri_seccomp::policy

@@ -1,0 +1,54 @@
+// The CreateContainer decision: which base policy the container has, which
+// profiles policy and annotations select, the merged/compiled result, and the
+// adjustment that carries it. Pure with respect to one State and one runtime:
+// the Engine adds logging, audit, metrics and state swapping around it.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nri.pb.h"
+#include "policy/config.h"
+#include "policy/runtime_gate.h"
+#include "policy/state.h"
+
+namespace nri_seccomp::policy {
+
+enum class Outcome { applied, untouched, refused };
+std::string_view outcome_name(Outcome o);
+
+// What happened to one container; also what metrics observers receive.
+struct Decision {
+  Outcome outcome = Outcome::untouched;
+  Mode mode = Mode::enforce;
+  std::string pod_namespace, pod, container;
+  std::string base;                   // runtime-default, runtime-default(assumed), current-policy, localhost:<path>, unconfined, unconfined(assumed)
+  std::vector<std::string> profiles;  // overlays in merge order (mandatory first); "replace:" not included
+  bool replace = false;
+  std::string rule = "defaults";      // matching policy rule
+  std::string reason;                 // refused: the full message sent to the runtime; untouched: why
+  std::string hash;                   // applied: hash of the policy handed to NRI
+  bool cache_hit = false;
+  std::vector<std::string> warnings;  // e.g. profiles dropped by onMissingProfile: fallback
+  std::chrono::microseconds duration{0};
+  uint64_t generation = 0;
+};
+
+// "nri-seccomp: pod <ns>/<pod> container <name>: <reason>"
+std::string refusal_message(std::string_view pod_namespace, std::string_view pod, std::string_view container,
+                            std::string_view reason);
+
+// Fills `response.adjust` when the outcome is applied; leaves it empty
+// otherwise. Never throws: every failure is a refused Decision.
+Decision decide(const State& state, const RuntimeSupport& runtime,
+                const ::nri::pkg::api::v1alpha1::CreateContainerRequest& request,
+                ::nri::pkg::api::v1alpha1::CreateContainerResponse& response);
+
+// Annotation keys recorded on applied containers.
+std::string applied_profiles_key(std::string_view prefix);
+std::string policy_hash_key(std::string_view prefix);
+std::string mode_key(std::string_view prefix);
+
+}  // namespace nri_seccomp::policy

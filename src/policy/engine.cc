@@ -1,0 +1,244 @@
+#include "policy/engine.h"
+
+#include "common/error.h"
+#include "common/log.h"
+#include "policy/config.h"
+#include "policy/fingerprint.h"
+
+namespace nri_seccomp::policy {
+namespace {
+
+std::string join(const std::vector<std::string>& items, std::string_view sep) {
+  std::string out;
+  for (const auto& i : items) {
+    if (!out.empty()) out += sep;
+    out += i;
+  }
+  return out;
+}
+
+bool blank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+
+}  // namespace
+
+Engine::Engine(EngineOptions options) : options_(std::move(options)) {
+  context_ = options_.context ? *options_.context : node_context();
+  runtime_ = std::make_shared<const RuntimeSupport>(check_runtime("", ""));
+  fingerprint_ = current_fingerprint();
+  publish(build(1));
+}
+
+Engine::~Engine() { stop_watching(); }
+
+std::shared_ptr<const State> Engine::build(uint64_t generation) const {
+  StateInputs inputs;
+  if (!options_.config_path.empty()) {
+    inputs.config = load_config_file(options_.config_path);
+  } else if (!blank(runtime_config_text_)) {
+    inputs.config = parse_config(runtime_config_text_, "from runtime Configure");
+  } else {
+    inputs.config.source = "(none)";
+  }
+  inputs.extra_dirs = options_.profile_dirs;
+  inputs.context = context_;
+  inputs.compile_cache = compile_cache_;
+  auto previous = state();
+  return build_state(std::move(inputs), generation, previous.get());
+}
+
+void Engine::publish(std::shared_ptr<const State> next) {
+  for (const auto& w : next->warnings) log::warn("policy_warning", {{"generation", std::to_string(next->generation)}, {"warning", w}});
+  log::info("policy_loaded", {{"generation", std::to_string(next->generation)},
+                              {"config", next->config.source},
+                              {"profile_dirs", join(next->profile_dirs, ",")},
+                              {"profiles", std::to_string(next->store.size())},
+                              {"broken", std::to_string(next->store.broken())},
+                              {"reused", std::to_string(next->store.reused())},
+                              {"rules", std::to_string(next->config.rules.size())}});
+  std::lock_guard lock(state_mutex_);
+  state_ = std::move(next);
+}
+
+std::shared_ptr<const State> Engine::state() const {
+  std::lock_guard lock(state_mutex_);
+  return state_;
+}
+
+void Engine::set_runtime(std::string_view name, std::string_view version) {
+  auto support = std::make_shared<const RuntimeSupport>(check_runtime(name, version));
+  if (support->supported) {
+    log::info("runtime_gate", {{"runtime", name}, {"version", version}, {"seccomp_adjustment", "supported"}});
+  } else {
+    log::warn("runtime_gate", {{"runtime", name}, {"version", version}, {"seccomp_adjustment", "unsupported"},
+                               {"reason", support->reason}});
+  }
+  std::lock_guard lock(state_mutex_);
+  runtime_ = std::move(support);
+  runtime_name_ = std::string(name);
+  runtime_version_ = std::string(version);
+}
+
+void Engine::configure(std::string_view name, std::string_view version, std::string_view config_text) {
+  set_runtime(name, version);
+  if (!options_.config_path.empty()) {
+    if (!blank(config_text)) {
+      log::warn("runtime_config_ignored", {{"reason", "--config file given"}, {"config", options_.config_path}});
+    }
+    return;
+  }
+  std::lock_guard lock(reload_mutex_);
+  if (config_text == runtime_config_text_) return;
+  std::string previous = std::move(runtime_config_text_);
+  runtime_config_text_ = std::string(config_text);
+  try {
+    auto current = state();
+    publish(build(current ? current->generation + 1 : 1));
+  } catch (...) {
+    runtime_config_text_ = std::move(previous);
+    throw;
+  }
+}
+
+Decision Engine::decide(const ::nri::pkg::api::v1alpha1::CreateContainerRequest& request,
+                        ::nri::pkg::api::v1alpha1::CreateContainerResponse& response) {
+  std::shared_ptr<const State> state;
+  std::shared_ptr<const RuntimeSupport> runtime;
+  {
+    std::lock_guard lock(state_mutex_);
+    state = state_;
+    runtime = runtime_;
+  }
+  Decision d = policy::decide(*state, *runtime, request, response);
+  report(*state, d);
+  return d;
+}
+
+void Engine::create_container(const ::nri::pkg::api::v1alpha1::CreateContainerRequest& request,
+                              ::nri::pkg::api::v1alpha1::CreateContainerResponse& response) {
+  Decision d = decide(request, response);
+  if (d.outcome == Outcome::refused) throw Error(d.reason);
+}
+
+void Engine::report(const State& state, const Decision& d) {
+  switch (d.outcome) {
+    case Outcome::applied: applied_.fetch_add(1, std::memory_order_relaxed); break;
+    case Outcome::untouched: untouched_.fetch_add(1, std::memory_order_relaxed); break;
+    case Outcome::refused: refused_.fetch_add(1, std::memory_order_relaxed); break;
+  }
+  if (d.outcome == Outcome::applied) (d.cache_hit ? cache_hits_ : cache_misses_).fetch_add(1, std::memory_order_relaxed);
+  if (options_.log_decisions) {
+    const auto level = d.outcome == Outcome::refused ? spdlog::level::warn : spdlog::level::info;
+    if (spdlog::should_log(level)) {
+      const std::string profiles = (d.replace ? "replace:" : "") + join(d.profiles, ",");
+      const std::string duration = std::to_string(d.duration.count());
+      const std::string warnings = join(d.warnings, "; ");
+      log::event(level, "decision",
+                 {{"namespace", d.pod_namespace}, {"pod", d.pod}, {"container", d.container}, {"base", d.base},
+                  {"profiles", profiles}, {"mode", mode_name(d.mode)}, {"outcome", outcome_name(d.outcome)},
+                  {"hash", d.hash}, {"rules", d.rule}, {"cache", d.cache_hit ? "hit" : "miss"},
+                  {"duration_us", duration}, {"reason", d.reason}, {"warnings", warnings}});
+    }
+  }
+  audit_.write(state.config.audit_log, d);
+  std::shared_ptr<const std::function<void(const Decision&)>> observer;
+  {
+    std::lock_guard lock(observer_mutex_);
+    observer = observer_;
+  }
+  if (observer && *observer) {
+    try {
+      (*observer)(d);
+    } catch (const std::exception& e) {
+      log::error("observer_failed", {{"error", e.what()}});
+    }
+  }
+}
+
+void Engine::set_observer(std::function<void(const Decision&)> observer) {
+  auto shared = std::make_shared<const std::function<void(const Decision&)>>(std::move(observer));
+  std::lock_guard lock(observer_mutex_);
+  observer_ = std::move(shared);
+}
+
+std::string Engine::current_fingerprint() const {
+  std::vector<std::string> dirs = options_.profile_dirs;
+  if (auto s = state()) dirs = s->profile_dirs;
+  return fingerprint(options_.config_path, dirs);
+}
+
+bool Engine::reload() {
+  std::lock_guard lock(reload_mutex_);
+  const auto start = std::chrono::steady_clock::now();
+  const std::string fp = current_fingerprint();
+  fingerprint_ = fp;  // a broken edit is retried when the files change again, not every poll
+  try {
+    auto current = state();
+    auto next = build(current ? current->generation + 1 : 1);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    log::info("reload_ok", {{"generation", std::to_string(next->generation)}, {"duration_ms", std::to_string(ms.count())}});
+    publish(std::move(next));
+    // Dirs may have changed with the config: fingerprint what we now watch.
+    fingerprint_ = current_fingerprint();
+    reload_ok_.fetch_add(1, std::memory_order_relaxed);
+    return true;
+  } catch (const std::exception& e) {
+    reload_error_.fetch_add(1, std::memory_order_relaxed);
+    auto current = state();
+    log::error("reload_failed", {{"error", e.what()},
+                                 {"kept_generation", std::to_string(current ? current->generation : 0)}});
+    return false;
+  }
+}
+
+void Engine::start_watching() {
+  std::lock_guard lock(poll_mutex_);
+  if (poller_.joinable()) return;
+  stop_polling_ = false;
+  poller_ = std::thread([this] { poll_loop(); });
+}
+
+void Engine::stop_watching() {
+  {
+    std::lock_guard lock(poll_mutex_);
+    if (!poller_.joinable()) return;
+    stop_polling_ = true;
+  }
+  poll_cv_.notify_all();
+  poller_.join();
+}
+
+void Engine::poll_loop() {
+  std::unique_lock lock(poll_mutex_);
+  while (!stop_polling_) {
+    poll_cv_.wait_for(lock, options_.poll_interval, [this] { return stop_polling_; });
+    if (stop_polling_) break;
+    lock.unlock();
+    bool changed;
+    {
+      std::lock_guard reload_lock(reload_mutex_);
+      changed = current_fingerprint() != fingerprint_;
+    }
+    if (changed) reload();
+    lock.lock();
+  }
+}
+
+EngineStats Engine::stats() const {
+  EngineStats s;
+  s.applied = applied_.load();
+  s.untouched = untouched_.load();
+  s.refused = refused_.load();
+  s.cache_hits = cache_hits_.load();
+  s.cache_misses = cache_misses_.load();
+  s.reload_ok = reload_ok_.load();
+  s.reload_error = reload_error_.load();
+  if (auto st = state()) {
+    s.store_loaded = true;
+    s.generation = st->generation;
+    s.profiles_loaded = st->store.size() - st->store.broken();
+    s.profiles_broken = st->store.broken();
+  }
+  return s;
+}
+
+}  // namespace nri_seccomp::policy

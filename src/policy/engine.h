@@ -1,0 +1,120 @@
+// The policy engine the daemon and `nri-seccomp apply` share: holds the
+// current State, swaps in a new one on reload (config or profile files
+// changed), decides CreateContainer requests against whatever state is
+// current, and reports each decision to the log, the audit file and an
+// optional observer (metrics).
+//
+// Requests never wait for a reload: a reload builds its State on the poller
+// thread and publishes it with one pointer swap. A reload that fails (bad
+// config edit) keeps the last good state and logs why.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "nri.pb.h"
+#include "policy/audit_log.h"
+#include "policy/decision.h"
+#include "policy/runtime_gate.h"
+#include "policy/state.h"
+
+namespace nri_seccomp::policy {
+
+struct EngineOptions {
+  std::string config_path;                 // --config; empty: none
+  std::vector<std::string> profile_dirs;   // --profiles-dir, before config profileDirs
+  std::chrono::milliseconds poll_interval{1000};
+  std::optional<seccomp::ResolveContext> context;  // default: node_context()
+  bool log_decisions = true;               // one `decision` log line per request
+};
+
+struct EngineStats {
+  uint64_t applied = 0, untouched = 0, refused = 0;
+  uint64_t cache_hits = 0, cache_misses = 0;  // decision cache (warm/cold adjustments)
+  uint64_t reload_ok = 0, reload_error = 0;
+  uint64_t generation = 0;
+  size_t profiles_loaded = 0, profiles_broken = 0;
+  bool store_loaded = false;
+};
+
+class Engine {
+ public:
+  // Loads the config file (if any) and the first state. Throws Error when the
+  // config file cannot be read or is invalid: the daemon should not start
+  // with a policy it cannot read.
+  explicit Engine(EngineOptions options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // From NRI Configure. `config_text` is used as the policy when no --config
+  // file was given (a runtime-launched plugin's conf.d); it throws Error when
+  // that text is invalid.
+  void configure(std::string_view runtime_name, std::string_view runtime_version, std::string_view config_text = {});
+  void set_runtime(std::string_view runtime_name, std::string_view runtime_version);
+
+  // Never throws; a refused Decision carries the full message in `reason`.
+  Decision decide(const ::nri::pkg::api::v1alpha1::CreateContainerRequest& request,
+                  ::nri::pkg::api::v1alpha1::CreateContainerResponse& response);
+  // As decide(), but throws Error(decision.reason) on refusal (the NRI Handler contract).
+  void create_container(const ::nri::pkg::api::v1alpha1::CreateContainerRequest& request,
+                        ::nri::pkg::api::v1alpha1::CreateContainerResponse& response);
+
+  // Called after every decision, on the request thread: keep it cheap.
+  void set_observer(std::function<void(const Decision&)> observer);
+
+  // Rebuilds the state now from the config file/text and profile dirs.
+  // Returns false (and keeps the last good state) on error.
+  bool reload();
+  // Starts/stops the background poller that reloads when the fingerprint of
+  // the config file or profile dirs changes. Idempotent.
+  void start_watching();
+  void stop_watching();
+
+  std::shared_ptr<const State> state() const;
+  EngineStats stats() const;
+  const std::string& config_source() const { return options_.config_path; }
+
+ private:
+  std::shared_ptr<const State> build(uint64_t generation) const;  // throws Error
+  void publish(std::shared_ptr<const State> next);
+  void poll_loop();
+  std::string current_fingerprint() const;
+  void report(const State& state, const Decision& d);
+
+  EngineOptions options_;
+  seccomp::ResolveContext context_;
+  std::shared_ptr<seccomp::CompileCache> compile_cache_ = std::make_shared<seccomp::CompileCache>();
+
+  mutable std::mutex state_mutex_;  // guards state_ and runtime_ (pointer copies only)
+  std::shared_ptr<const State> state_;
+  std::shared_ptr<const RuntimeSupport> runtime_;
+  std::string runtime_name_, runtime_version_;
+
+  std::mutex reload_mutex_;         // one rebuild at a time; never taken by requests
+  std::string runtime_config_text_; // from Configure, used when there is no config file
+  std::string fingerprint_;
+
+  std::mutex observer_mutex_;
+  std::shared_ptr<const std::function<void(const Decision&)>> observer_;
+  AuditLog audit_;
+
+  std::atomic<uint64_t> applied_{0}, untouched_{0}, refused_{0}, cache_hits_{0}, cache_misses_{0};
+  std::atomic<uint64_t> reload_ok_{0}, reload_error_{0};
+
+  std::mutex poll_mutex_;
+  std::condition_variable poll_cv_;
+  bool stop_polling_ = false;
+  std::thread poller_;
+};
+
+}  // namespace nri_seccomp::policy

@@ -1,0 +1,93 @@
+#include "policy/state.h"
+
+#include <sys/utsname.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "seccomp/runtime_default.h"
+
+namespace nri_seccomp::policy {
+
+std::shared_ptr<const ReadyAdjustment> DecisionCache::find(const std::string& key) const {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(key);
+  return it == entries_.end() ? nullptr : it->second;
+}
+
+void DecisionCache::put(const std::string& key, std::shared_ptr<const ReadyAdjustment> ready) {
+  std::lock_guard lock(mutex_);
+  if (entries_.size() >= kMaxEntries) entries_.clear();
+  entries_.emplace(key, std::move(ready));
+}
+
+size_t DecisionCache::size() const {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+seccomp::ResolveContext node_context() {
+  seccomp::ResolveContext ctx = seccomp::default_container_context();
+  struct utsname u {};
+  if (::uname(&u) == 0) {
+    const std::string machine = u.machine;
+    if (machine == "x86_64") ctx.arch = "SCMP_ARCH_X86_64";
+    else if (machine == "aarch64") ctx.arch = "SCMP_ARCH_AARCH64";
+    else if (machine == "ppc64le") ctx.arch = "SCMP_ARCH_PPC64LE";
+    else if (machine == "s390x") ctx.arch = "SCMP_ARCH_S390X";
+    else if (machine == "riscv64") ctx.arch = "SCMP_ARCH_RISCV64";
+    int major = 0, minor = 0;
+    if (std::sscanf(u.release, "%d.%d", &major, &minor) == 2) ctx.kernel = {major, minor};
+  }
+  return ctx;
+}
+
+std::shared_ptr<const State> build_state(StateInputs inputs, uint64_t generation, const State* previous) {
+  auto state = std::make_shared<State>();
+  state->generation = generation;
+  state->config = std::move(inputs.config);
+  state->context = inputs.context;
+  state->compile_cache = inputs.compile_cache ? inputs.compile_cache : std::make_shared<seccomp::CompileCache>();
+  for (const auto& list : {inputs.extra_dirs, state->config.profile_dirs}) {
+    for (const auto& dir : list) {
+      if (std::find(state->profile_dirs.begin(), state->profile_dirs.end(), dir) == state->profile_dirs.end()) {
+        state->profile_dirs.push_back(dir);
+      }
+    }
+  }
+  state->compile.unknown_syscalls = state->config.unknown_syscalls == UnknownSyscalls::ignore
+                                        ? seccomp::UnknownSyscalls::ignore
+                                        : seccomp::UnknownSyscalls::error;
+  state->runtime_default = std::make_shared<const seccomp::Policy>(seccomp::runtime_default(state->context));
+
+  StoreOptions store_options;
+  store_options.dirs = state->profile_dirs;
+  store_options.context = state->context;
+  store_options.compile = state->compile;
+  store_options.compile_cache = state->compile_cache.get();
+  state->store = ProfileStore::load(store_options, previous != nullptr ? &previous->store : nullptr);
+  state->warnings = state->store.warnings();
+
+  // Names the config relies on but the store lacks: worth a warning now,
+  // a refusal (or fallback) when a container needs them.
+  auto check_names = [&](const Settings& s, const std::string& where) {
+    for (const auto* list : {&s.profiles, &s.mandatory, &s.allowed_profiles}) {
+      if (!*list) continue;
+      for (const auto& name : **list) {
+        const auto* entry = state->store.find(name);
+        if (entry == nullptr) {
+          state->warnings.push_back(fmt::format("{} names profile {} which is not in the profile dirs", where, name));
+        } else if (!entry->ok()) {
+          state->warnings.push_back(fmt::format("{} names profile {} which is broken: {}", where, name, entry->error));
+        }
+      }
+    }
+  };
+  check_names(state->config.defaults, "defaults");
+  for (const auto& rule : state->config.rules) check_names(rule.settings, "rule " + rule.name);
+  return state;
+}
+
+}  // namespace nri_seccomp::policy

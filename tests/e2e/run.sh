@@ -165,6 +165,12 @@ $RUN_OUT"; fi
     pass "runc: unknown profile refused with a message naming pod, container and profile"
   else fail "runc: unknown profile refused with a message naming pod, container and profile" "rc=$APPLY_RC $APPLY_OUT"; fi
 
+  e2e_bundle "$b/replace" true
+  apply_to "$b/replace" --pod-annotation "$ANN/pod=replace:block-mkdir"
+  if [ $APPLY_RC -ne 0 ] && contains "$APPLY_OUT" "nri-seccomp: " default/demo app block-mkdir replace; then
+    pass "runc: 'replace:' without allowReplace refused with a message saying so"
+  else fail "runc: 'replace:' without allowReplace refused with a message saying so" "rc=$APPLY_RC $APPLY_OUT"; fi
+
   e2e_bundle "$b/broken" true
   APPLY_OUT="$("$NRI_SECCOMP_BIN" apply --bundle "$b/broken" --profiles-dir "$here/profiles-broken" \
       --namespace default --pod demo --container app --pod-annotation "$ANN/pod=broken" 2>&1)"
@@ -330,6 +336,12 @@ containerd_scenarios() {
   if ! create_ctr "$POD_ID" "$POD_FILE" app && contains "$CREATE_ERR" "nri-seccomp: " default/missing app no-such-profile; then
     pass "containerd: unknown profile: creation fails with the plugin's message naming it"
   else fail "containerd: unknown profile: creation fails with the plugin's message naming it" "id=$CTR_ID $CREATE_ERR"; fi
+
+  # -- a replacement the policy does not allow --------------------------------
+  run_pod replacing "{\"$ANN/pod\":\"replace:block-mkdir\"}"
+  if ! create_ctr "$POD_ID" "$POD_FILE" app && contains "$CREATE_ERR" "nri-seccomp: " default/replacing app block-mkdir replace; then
+    pass "containerd: not-allowed 'replace:' annotation: creation fails with the plugin's message"
+  else fail "containerd: not-allowed 'replace:' annotation: creation fails with the plugin's message" "id=$CTR_ID $CREATE_ERR"; fi
 
   # -- the plugin dies -----------------------------------------------------------
   local mark

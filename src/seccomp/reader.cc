@@ -30,13 +30,13 @@ std::string_view format_name(Format f) {
 namespace detail {
 namespace {
 
-// JSON documents start with '{' (after whitespace or a UTF-8 BOM); anything
-// else is read as YAML, which also covers SPO objects.
+// JSON documents start with '{' or '[' (after whitespace or a UTF-8 BOM);
+// anything else is read as YAML, which also covers SPO objects.
 bool looks_like_json(std::string_view text) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   for (char c : text) {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
-    return c == '{';
+    return c == '{' || c == '[';
   }
   return false;
 }
@@ -79,6 +79,9 @@ Policy read_profile_in_chain(std::string_view text, const ReadOptions& options,
                              std::vector<std::string>& chain) {
   const std::string& source = options.source_name.empty() ? std::string("(inline)") : options.source_name;
   check_size(text.size(), source);
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    fail<ProfileError>("profile {}: the profile is empty", source);
+  }
   Document doc = parse_for(text, options.format, source);
   Format format = options.format == Format::auto_detect ? detect(doc) : options.format;
   Node root = root_node(doc);

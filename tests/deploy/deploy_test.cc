@@ -295,8 +295,41 @@ TEST(HostMode, RuntimeLaunchedWrapperAndConfig) {
   EXPECT_TRUE(st.st_mode & S_IXUSR) << "the wrapper must be executable: the runtime execs it";
   auto wrapper = read_file(wrapper_path);
   EXPECT_EQ(wrapper.rfind("#!/bin/sh\n", 0), 0u);
-  EXPECT_NE(wrapper.find("exec /usr/local/bin/nri-seccomp run "), std::string::npos);
+  EXPECT_NE(wrapper.find("\nplugin=/usr/local/bin/nri-seccomp\n"), std::string::npos);
   EXPECT_EQ(run_command("sh -n '" + wrapper_path + "'").status, 0) << "wrapper has a shell syntax error";
+
+  // Run it the way the runtime does (no arguments, only the three NRI
+  // variables, the connection on fd 3) with a stand-in for the binary, on the
+  // branch without journald: the stand-in must get `run` with the profile
+  // directory, the environment and fd 3, and its stderr must land in the log.
+  char dir_template[] = "/tmp/nri-seccomp-wrapper-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  const std::string dir = dir_template;
+  {
+    std::ofstream fake(dir + "/fake-plugin");
+    fake << "#!/bin/sh\necho \"args=$*\"\necho \"socket=$NRI_PLUGIN_SOCKET name=$NRI_PLUGIN_NAME idx=$NRI_PLUGIN_IDX\"\n"
+            "[ -e /proc/self/fd/3 ] && echo fd3=open\necho from-stderr >&2\n";
+  }
+  std::string copy = wrapper;
+  copy.replace(copy.find("/usr/local/bin/nri-seccomp"), std::string("/usr/local/bin/nri-seccomp").size(),
+               dir + "/fake-plugin");
+  copy.replace(copy.find("/var/log/nri-seccomp.log"), std::string("/var/log/nri-seccomp.log").size(), dir + "/log");
+  copy.replace(copy.find("/run/systemd/journal/stdout"), std::string("/run/systemd/journal/stdout").size(),
+               dir + "/no-journal");
+  {
+    std::ofstream out(dir + "/wrapper");
+    out << copy;
+  }
+  ASSERT_EQ(::chmod((dir + "/fake-plugin").c_str(), 0755), 0);
+  ASSERT_EQ(::chmod((dir + "/wrapper").c_str(), 0755), 0);
+  auto ran = run_command("env -i NRI_PLUGIN_SOCKET=3 NRI_PLUGIN_NAME=seccomp NRI_PLUGIN_IDX=10 '" + dir +
+                         "/wrapper' 3</dev/null");
+  EXPECT_EQ(ran.status, 0);
+  EXPECT_NE(ran.output.find("args=run --profiles-dir /etc/nri-seccomp/profiles"), std::string::npos) << ran.output;
+  EXPECT_NE(ran.output.find("socket=3 name=seccomp idx=10"), std::string::npos) << ran.output;
+  EXPECT_NE(ran.output.find("fd3=open"), std::string::npos) << ran.output;
+  EXPECT_EQ(read_file(dir + "/log"), "from-stderr\n");
+  run_command("rm -rf '" + dir + "'");
 
   for (const char* file : {"/deploy/host/10-seccomp.conf", "/deploy/host/policy.yaml"}) {
     auto policy = YAML::LoadFile(kSource + file);

@@ -11,6 +11,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -64,25 +65,14 @@ ParsedRequest parse_request_line(std::string_view head) {
   return out;
 }
 
-// Sends everything or gives up (peer gone, send timeout): the connection is
-// closed right after either way.
-void send_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
-void respond(int fd, const HttpResponse& response, bool with_body, std::string_view extra_headers = {}) {
-  std::string head = fmt::format(
+std::string serialize(const HttpResponse& response, bool with_body, std::string_view extra_headers = {}) {
+  std::string out = fmt::format(
       "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n"
       "Cache-Control: no-store\r\n{}\r\n",
       response.status, http_reason(response.status), response.content_type, response.body.size(),
       extra_headers);
-  if (with_body) head += response.body;
-  send_all(fd, head);
+  if (with_body) out += response.body;
+  return out;
 }
 
 HttpResponse plain(int status, std::string body) {
@@ -91,26 +81,6 @@ HttpResponse plain(int status, std::string body) {
   r.body = std::move(body);
   if (r.body.empty() || r.body.back() != '\n') r.body.push_back('\n');
   return r;
-}
-
-// After answering an error before the whole request was read: stop sending,
-// then read and drop what the client still sends (bounded in bytes and time)
-// before closing. Closing with unread input makes the kernel send a reset,
-// which can destroy our response before the client reads it.
-void drain_before_close(int fd) {
-  ::shutdown(fd, SHUT_WR);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
-  size_t drained = 0;
-  char sink[4096];
-  while (drained < 256 * 1024) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return;
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return;
-    ssize_t n = ::recv(fd, sink, sizeof sink, MSG_DONTWAIT);
-    if (n <= 0) return;
-    drained += static_cast<size_t>(n);
-  }
 }
 
 void close_fd(int& fd) {
@@ -149,7 +119,7 @@ HttpServer::HttpServer(const ListenAddress& address, std::map<std::string, HttpH
   }
   int last_errno = 0;
   for (addrinfo* ai = found; ai != nullptr && listen_fd_ < 0; ai = ai->ai_next) {
-    int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
     if (fd < 0) {
       last_errno = errno;
       continue;
@@ -207,18 +177,98 @@ void HttpServer::stop() {
   close_fd(wake_write_fd_);
 }
 
+// One client connection and where it is in its short life.
+struct HttpServer::Connection {
+  enum class Phase {
+    reading,    // collecting the request head
+    writing,    // sending `out`
+    lingering,  // answered early: reading and dropping what the client still sends, then close
+    done,       // to be closed
+  };
+  int fd = -1;
+  Phase phase = Phase::reading;
+  std::string in;
+  std::string out;
+  size_t sent = 0;
+  bool linger_after_send = false;
+  size_t drained = 0;
+  std::chrono::steady_clock::time_point deadline;
+};
+
+namespace {
+using Clock = std::chrono::steady_clock;
+// How long and how much we keep reading after an early answer (see lingering):
+// closing with unread input makes the kernel send a reset, which can destroy
+// our answer before the client has read it.
+constexpr auto kLingerTime = std::chrono::milliseconds(200);
+constexpr size_t kLingerBytes = 256 * 1024;
+}  // namespace
+
 void HttpServer::serve() {
+  std::vector<Connection> connections;
+  std::vector<pollfd> fds;
   for (;;) {
-    pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_read_fd_, POLLIN, 0}};
-    int rc = ::poll(fds, 2, -1);
+    fds.clear();
+    fds.push_back({wake_read_fd_, POLLIN, 0});
+    fds.push_back({listen_fd_, POLLIN, 0});
+    auto next_deadline = Clock::time_point::max();
+    for (const auto& c : connections) {
+      fds.push_back({c.fd, static_cast<short>(c.phase == Connection::Phase::writing ? POLLOUT : POLLIN), 0});
+      next_deadline = std::min(next_deadline, c.deadline);
+    }
+    int timeout_ms = -1;
+    if (!connections.empty()) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(next_deadline - Clock::now()).count();
+      timeout_ms = static_cast<int>(std::clamp<long long>(left, 0, 60'000));
+    }
+    int rc = ::poll(fds.data(), fds.size(), timeout_ms);
     if (rc < 0) {
       if (errno == EINTR) continue;
       log::error("metrics_server_poll_failed", {{"error", std::strerror(errno)}});
-      return;
+      break;
     }
-    if (fds[1].revents != 0) return;  // stop() asked us to leave
-    if ((fds[0].revents & POLLIN) == 0) continue;
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fds[0].revents != 0) break;  // stop() asked us to leave
+
+    // Connections first (their pollfd entries match the vector's order), then
+    // new ones, so an accept never shifts the indexes we are reading.
+    auto now = Clock::now();
+    for (size_t i = 0; i < connections.size(); ++i) {
+      auto& c = connections[i];
+      short revents = fds[i + 2].revents;
+      try {
+        if (revents & (POLLIN | POLLHUP | POLLERR)) {
+          if (c.phase == Connection::Phase::writing) {
+            on_writable(c);  // POLLHUP/POLLERR while writing: send fails and closes
+          } else {
+            on_readable(c);
+          }
+        } else if (revents & POLLOUT) {
+          on_writable(c);
+        } else if (revents & POLLNVAL) {
+          c.phase = Connection::Phase::done;
+        }
+        if (c.phase != Connection::Phase::done && now >= c.deadline) on_deadline(c);
+      } catch (const std::exception& e) {
+        // Only allocation failures can get here; the connection is dropped.
+        log::error("metrics_server_connection_failed", {{"error", e.what()}});
+        c.phase = Connection::Phase::done;
+      }
+    }
+    std::erase_if(connections, [](Connection& c) {
+      if (c.phase != Connection::Phase::done) return false;
+      close_fd(c.fd);
+      return true;
+    });
+    if (fds[1].revents & POLLIN) accept_new(connections);
+  }
+  for (auto& c : connections) close_fd(c.fd);
+}
+
+void HttpServer::accept_new(std::vector<Connection>& connections) {
+  // Take everything that is waiting, up to a bound so a flood cannot keep us
+  // from serving the connections we already have.
+  for (int i = 0; i < 64; ++i) {
+    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (fd < 0) {
       if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
         // Out of descriptors or memory: back off instead of spinning on a
@@ -226,85 +276,88 @@ void HttpServer::serve() {
         log::warn("metrics_server_accept_failed", {{"error", std::strerror(errno)}});
         ::poll(nullptr, 0, 100);
       }
-      continue;
+      return;  // EAGAIN: nothing more waiting; anything else: the client is gone
     }
-    try {
-      handle_connection(fd);
-    } catch (const std::exception& e) {
-      // Only allocation failures can get here; the connection is dropped.
-      log::error("metrics_server_connection_failed", {{"error", e.what()}});
+    if (connections.size() >= std::max<size_t>(options_.max_connections, 1)) {
+      // Full: the oldest connection goes. A client that holds connections
+      // open without sending can then not lock out the probes.
+      log::debug("metrics_request_rejected", {{"status", "none"}, {"reason", "too many connections, oldest closed"}});
+      close_fd(connections.front().fd);
+      connections.erase(connections.begin());
     }
-    ::close(fd);
+    Connection c;
+    c.fd = fd;
+    c.deadline = Clock::now() + options_.read_timeout;
+    connections.push_back(std::move(c));
   }
 }
 
-void HttpServer::handle_connection(int fd) {
-  timeval send_timeout{};
-  send_timeout.tv_sec = options_.read_timeout.count() / 1000;
-  send_timeout.tv_usec = (options_.read_timeout.count() % 1000) * 1000;
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
-
-  // Read until the end of the request head, the size limit or the deadline.
-  auto deadline = std::chrono::steady_clock::now() + options_.read_timeout;
-  std::string head;
-  char buffer[2048];
-  size_t head_end = std::string::npos;
-  for (;;) {
-    head_end = head.find("\r\n\r\n");
-    if (head_end == std::string::npos) head_end = head.find("\n\n");
-    if (head_end != std::string::npos) break;
-    if (head.size() > options_.max_request_bytes) {
-      log::debug("metrics_request_rejected", {{"status", "431"}, {"reason", "request head too large"}});
-      respond(fd, plain(431, "request head too large"), true);
-      drain_before_close(fd);
-      return;
-    }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      if (!head.empty()) respond(fd, plain(408, "request not complete in time"), true);
-      log::debug("metrics_request_rejected", {{"status", "408"}, {"reason", "read timeout"}});
-      return;
-    }
-    pollfd p{fd, POLLIN, 0};
-    int rc = ::poll(&p, 1, static_cast<int>(left.count()));
-    if (rc < 0 && errno == EINTR) continue;
-    if (rc <= 0) continue;  // timeout: the deadline check above answers
-    ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-    if (n < 0 && errno == EINTR) continue;
+void HttpServer::on_readable(Connection& c) {
+  char buffer[4096];
+  ssize_t n = ::recv(c.fd, buffer, sizeof buffer, MSG_DONTWAIT);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+  if (c.phase == Connection::Phase::lingering) {
     if (n <= 0) {
-      // Peer closed (or reset) before finishing its request: nobody to answer.
-      if (!head.empty()) {
-        auto parsed = parse_request_line(head);
-        if (parsed.error_status != 0) {
-          log::debug("metrics_request_rejected", {{"status", "400"}, {"reason", parsed.error_reason}});
-          respond(fd, plain(400, parsed.error_reason), true);
-        }
-      }
+      c.phase = Connection::Phase::done;
       return;
     }
-    head.append(buffer, static_cast<size_t>(n));
-  }
-  if (head_end > options_.max_request_bytes) {
-    respond(fd, plain(431, "request head too large"), true);
+    c.drained += static_cast<size_t>(n);
+    if (c.drained >= kLingerBytes) c.phase = Connection::Phase::done;
     return;
   }
+  if (n <= 0) {
+    // Peer closed (or reset) before finishing its request. Half a request
+    // line that already cannot parse is still answered, for the record.
+    if (n == 0 && !c.in.empty()) {
+      auto parsed = parse_request_line(c.in);
+      if (parsed.error_status != 0) {
+        log::debug("metrics_request_rejected", {{"status", "400"}, {"reason", parsed.error_reason}});
+        c.out = serialize(plain(400, parsed.error_reason), true);
+        c.phase = Connection::Phase::writing;
+        c.deadline = Clock::now() + options_.read_timeout;
+        return;
+      }
+    }
+    c.phase = Connection::Phase::done;
+    return;
+  }
+  c.in.append(buffer, static_cast<size_t>(n));
+  finish_request(c);
+}
 
-  auto request = parse_request_line(head);
+void HttpServer::finish_request(Connection& c) {
+  auto head_end = c.in.find("\r\n\r\n");
+  if (head_end == std::string::npos) head_end = c.in.find("\n\n");
+  auto start_writing = [&](std::string out, bool linger) {
+    c.out = std::move(out);
+    c.sent = 0;
+    c.linger_after_send = linger;
+    c.phase = Connection::Phase::writing;
+    c.deadline = Clock::now() + options_.read_timeout;
+  };
+  if ((head_end == std::string::npos && c.in.size() > options_.max_request_bytes) ||
+      (head_end != std::string::npos && head_end > options_.max_request_bytes)) {
+    log::debug("metrics_request_rejected", {{"status", "431"}, {"reason", "request head too large"}});
+    start_writing(serialize(plain(431, "request head too large"), true), true);
+    return;
+  }
+  if (head_end == std::string::npos) return;  // wait for more
+
+  auto request = parse_request_line(c.in);
   if (request.error_status != 0) {
     log::debug("metrics_request_rejected", {{"status", "400"}, {"reason", request.error_reason}});
-    respond(fd, plain(request.error_status, request.error_reason), true);
-    drain_before_close(fd);
+    start_writing(serialize(plain(request.error_status, request.error_reason), true), true);
     return;
   }
   bool head_only = request.method == "HEAD";
   if (request.method != "GET" && !head_only) {
-    respond(fd, plain(405, "only GET and HEAD are served"), true, "Allow: GET, HEAD\r\n");
-    drain_before_close(fd);  // a body may follow the head
+    // A body may follow the head: linger so our answer is not lost to a reset.
+    start_writing(serialize(plain(405, "only GET and HEAD are served"), true, "Allow: GET, HEAD\r\n"), true);
     return;
   }
   auto route = routes_.find(request.path);
   if (route == routes_.end()) {
-    respond(fd, plain(404, "not found; try /metrics, /healthz or /readyz"), !head_only);
+    start_writing(serialize(plain(404, "not found; try /metrics, /healthz or /readyz"), !head_only), false);
     return;
   }
   HttpResponse response;
@@ -314,7 +367,37 @@ void HttpServer::handle_connection(int fd) {
     log::error("metrics_handler_failed", {{"path", request.path}, {"error", e.what()}});
     response = plain(500, "internal error");
   }
-  respond(fd, response, !head_only);
+  start_writing(serialize(response, !head_only), false);
+}
+
+void HttpServer::on_writable(Connection& c) {
+  while (c.sent < c.out.size()) {
+    ssize_t n = ::send(c.fd, c.out.data() + c.sent, c.out.size() - c.sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;  // poll tells us when to go on
+    if (n <= 0) {
+      c.phase = Connection::Phase::done;
+      return;
+    }
+    c.sent += static_cast<size_t>(n);
+  }
+  if (c.linger_after_send) {
+    ::shutdown(c.fd, SHUT_WR);
+    c.phase = Connection::Phase::lingering;
+    c.deadline = Clock::now() + kLingerTime;
+  } else {
+    c.phase = Connection::Phase::done;
+  }
+}
+
+void HttpServer::on_deadline(Connection& c) {
+  if (c.phase == Connection::Phase::reading && !c.in.empty()) {
+    // Best effort, one non-blocking send: the client was too slow already.
+    log::debug("metrics_request_rejected", {{"status", "408"}, {"reason", "read timeout"}});
+    auto out = serialize(plain(408, "request not complete in time"), true);
+    [[maybe_unused]] auto n = ::send(c.fd, out.data(), out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  }
+  c.phase = Connection::Phase::done;
 }
 
 }  // namespace nri_seccomp::metrics

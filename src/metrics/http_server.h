@@ -1,10 +1,12 @@
-// A deliberately tiny HTTP/1.1 server for /metrics and the probes: one thread,
-// one connection at a time, GET/HEAD only, every response closes the
+// A deliberately tiny HTTP/1.1 server for /metrics and the probes: one
+// thread running a poll(2) loop, GET/HEAD only, every response closes the
 // connection. Requests are bounded in size (max_request_bytes) and in time
-// (read_timeout, a deadline for the whole request head, so a client that
-// trickles bytes cannot hold the thread longer than that). Anything that does
-// not parse is answered 400 and the server goes on serving: nothing a client
-// sends can stop or crash it.
+// (read_timeout, a deadline for the whole request head and again for sending
+// the answer). Connections are served side by side, so a client that
+// connects and stays silent delays nobody: the kubelet's probes keep being
+// answered. At most max_connections are open; a new one evicts the oldest.
+// Anything that does not parse is answered 400 and the server goes on
+// serving: nothing a client sends can stop or crash it.
 #pragma once
 
 #include <chrono>
@@ -13,6 +15,7 @@
 #include <map>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "metrics/listen_address.h"
 
@@ -30,6 +33,7 @@ using HttpHandler = std::function<HttpResponse()>;
 struct HttpServerOptions {
   size_t max_request_bytes = 8192;
   std::chrono::milliseconds read_timeout{2000};
+  size_t max_connections = 32;
 };
 
 class HttpServer {
@@ -52,8 +56,13 @@ class HttpServer {
   void stop();
 
  private:
+  struct Connection;
   void serve();
-  void handle_connection(int fd);
+  void accept_new(std::vector<Connection>& connections);
+  void on_readable(Connection& c);
+  void on_writable(Connection& c);
+  void on_deadline(Connection& c);
+  void finish_request(Connection& c);
 
   std::map<std::string, HttpHandler> routes_;
   HttpServerOptions options_;

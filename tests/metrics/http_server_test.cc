@@ -7,6 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <thread>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -20,15 +23,37 @@ using ::testing::HasSubstr;
 using testing::http_get;
 using testing::send_raw;
 
+// A connected client that sends `prefix` and then stays silent.
+int open_silent(uint16_t port, const std::string& prefix = "") {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  if (!prefix.empty()) ::send(fd, prefix.data(), prefix.size(), MSG_NOSIGNAL);
+  return fd;
+}
+
 class HttpServerTest : public ::testing::Test {
  protected:
+  virtual HttpServerOptions options_for_test() {
+    HttpServerOptions options;
+    options.read_timeout = std::chrono::milliseconds(300);
+    return options;
+  }
+
   void SetUp() override {
     std::map<std::string, HttpHandler> routes;
     routes["/hello"] = [] { return HttpResponse{200, "text/plain", "hello\n"}; };
     routes["/boom"] = []() -> HttpResponse { throw std::runtime_error("handler failed"); };
-    HttpServerOptions options;
+    // Bigger than any socket buffer: exercises partial, non-blocking writes.
+    routes["/big"] = [] { return HttpResponse{200, "text/plain", std::string(4 << 20, 'x')}; };
+    HttpServerOptions options = options_for_test();
     options.max_request_bytes = 1024;
-    options.read_timeout = std::chrono::milliseconds(300);
     server_ = std::make_unique<HttpServer>(ListenAddress{"127.0.0.1", 0}, std::move(routes), options);
     ASSERT_NE(server_->port(), 0);
     std::cout << "[          ] test server on 127.0.0.1:" << server_->port() << "\n";
@@ -131,6 +156,61 @@ TEST_F(HttpServerTest, StopIsIdempotentAndRefusesLaterConnections) {
   server_->stop();
   server_->stop();
   EXPECT_THROW(http_get(port, "/hello"), std::runtime_error);
+}
+
+TEST_F(HttpServerTest, LargeResponsesArriveWhole) {
+  auto r = http_get(server_->port(), "/big");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.headers["content-length"], std::to_string(4 << 20));
+  EXPECT_EQ(r.body.size(), static_cast<size_t>(4 << 20));
+  expect_still_serving();
+}
+
+TEST_F(HttpServerTest, ManyClientsAtOnceAreAllServed) {
+  std::atomic<int> ok{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 8; ++t) {
+    clients.emplace_back([&] {
+      for (int i = 0; i < 25; ++i) {
+        if (http_get(server_->port(), "/hello").status == 200) ++ok;
+      }
+    });
+  }
+  for (auto& c : clients) c.join();
+  EXPECT_EQ(ok.load(), 200);
+}
+
+// With a read deadline far longer than the client's own 10 s receive
+// timeout, a server that handled one connection at a time would leave the
+// second client without an answer: the silent one must not block it.
+class SlowClientTest : public HttpServerTest {
+ protected:
+  HttpServerOptions options_for_test() override {
+    HttpServerOptions options;
+    options.read_timeout = std::chrono::minutes(5);
+    options.max_connections = 4;
+    return options;
+  }
+};
+
+TEST_F(SlowClientTest, SilentClientsDoNotDelayOthers) {
+  int silent = open_silent(server_->port(), "GET /hel");
+  ASSERT_GE(silent, 0);
+  expect_still_serving();
+  expect_still_serving();
+  ::close(silent);
+}
+
+TEST_F(SlowClientTest, BeyondTheConnectionLimitTheOldestIsClosed) {
+  std::vector<int> silent;
+  for (int i = 0; i < 10; ++i) silent.push_back(open_silent(server_->port()));
+  expect_still_serving();  // evicts older silent ones to get a slot
+  // The first silent connection was evicted: the server closed it (EOF).
+  timeval tv{10, 0};
+  ::setsockopt(silent.front(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char byte;
+  EXPECT_EQ(::recv(silent.front(), &byte, 1, 0), 0);
+  for (int fd : silent) ::close(fd);
 }
 
 TEST(HttpServerBind, PortInUseIsAnErrorNamingTheAddress) {

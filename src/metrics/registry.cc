@@ -112,7 +112,9 @@ Histogram::Histogram(const std::vector<double>& upper_bounds)
 }
 
 void Histogram::observe(double value) {
-  // First bucket whose upper bound is >= value ("le" semantics); NaN lands in +Inf.
+  // A NaN would poison _sum forever; no caller has a reason to send one.
+  if (std::isnan(value)) return;
+  // First bucket whose upper bound is >= value ("le" semantics).
   size_t i = std::lower_bound(bounds_.begin(), bounds_.end(), value) - bounds_.begin();
   buckets_[i].fetch_add(1, std::memory_order_relaxed);
   sum_.fetch_add(value, std::memory_order_relaxed);

@@ -63,6 +63,15 @@ TEST(Registry, HistogramBucketsAreCumulativeWithInfSumAndCount) {
             "lat_seconds_count 6\n");
 }
 
+TEST(Registry, HistogramIgnoresNaN) {
+  Registry r;
+  auto& h = r.histogram("nan_seconds", "x", {1.0}).get();
+  h.observe(0.5);
+  h.observe(std::numeric_limits<double>::quiet_NaN());
+  EXPECT_EQ(h.count(), 1u);
+  EXPECT_EQ(h.sum(), 0.5);
+}
+
 TEST(Registry, FamiliesRenderInRegistrationOrder) {
   Registry r;
   r.gauge("zz_first", "first").get().set(1);

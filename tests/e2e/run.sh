@@ -294,6 +294,11 @@ containerd_scenarios() {
     if contains "$EXEC_OUT" alive mkdir-ok; then
       pass "containerd: unannotated pod runs untouched (mkdir works under RuntimeDefault)"
     else fail "containerd: unannotated pod runs untouched (mkdir works under RuntimeDefault)" "$EXEC_OUT"; fi
+    local spec_action
+    spec_action="$(CRI inspect "$plain_ctr" 2>/dev/null | "$E2E_JSON_BIN" get - /info/info/runtimeSpec/linux/seccomp/defaultAction 2>&1)"
+    if [ "$spec_action" = SCMP_ACT_ERRNO ]; then
+      pass "containerd: unannotated container's OCI spec keeps containerd's own RuntimeDefault (defaultAction SCMP_ACT_ERRNO)"
+    else fail "containerd: unannotated container's OCI spec keeps containerd's own RuntimeDefault (defaultAction SCMP_ACT_ERRNO)" "$spec_action"; fi
   else
     plain_ctr=""
     fail "containerd: unannotated pod runs untouched" "$(cat "$RUN/runp-plain.err" 2>/dev/null) $CREATE_ERR"

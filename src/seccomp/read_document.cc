@@ -7,8 +7,12 @@
 #include "seccomp/read_document.h"
 
 #include <charconv>
+#include <optional>
+#include <sstream>
+#include <unordered_map>
 #include <vector>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "common/error.h"
@@ -230,62 +234,151 @@ json plain_scalar(const std::string& s) {
   return s;
 }
 
-class YamlConverter {
+// Builds the JSON tree straight from yaml-cpp's parse events, with an explicit
+// stack (no recursion of our own), a depth limit, duplicate-key detection, and
+// a budget on nodes that counts alias expansions (so "billion laughs" input is
+// refused instead of expanded).
+class YamlBuilder : public YAML::EventHandler {
  public:
-  YamlConverter(Document& doc) : doc_(doc) {}
+  explicit YamlBuilder(Document& doc) : doc_(doc) {}
 
-  json convert(const YAML::Node& node, const std::string& path, int depth) {
-    if (++nodes_ > kMaxNodes) {
-      fail<ProfileError>("profile {}: YAML document has more than {} nodes (aliases?)",
-                         doc_.source, kMaxNodes);
-    }
-    if (depth > kMaxNesting) {
-      fail<ProfileError>("profile {}: {}: nesting deeper than {} levels", doc_.source,
-                         shown(path), kMaxNesting);
-    }
-    if (node.Type() != YAML::NodeType::Null && node.Mark().line >= 0) {
-      doc_.lines.emplace(path, node.Mark().line + 1);
-    }
-    switch (node.Type()) {
-      case YAML::NodeType::Undefined:
-      case YAML::NodeType::Null:
-        return nullptr;
-      case YAML::NodeType::Scalar:
-        return node.Tag() == "?" ? plain_scalar(node.Scalar()) : json(node.Scalar());
-      case YAML::NodeType::Sequence: {
-        json out = json::array();
-        size_t i = 0;
-        for (const auto& item : node) out.push_back(convert(item, index_path(path, i++), depth + 1));
-        return out;
-      }
-      case YAML::NodeType::Map: {
-        json out = json::object();
-        for (const auto& entry : node) {
-          if (!entry.first.IsScalar()) {
-            fail<ProfileError>("profile {}: {} (line {}): mapping keys must be plain strings",
-                               doc_.source, shown(path), entry.first.Mark().line + 1);
-          }
-          const std::string& key = entry.first.Scalar();
-          std::string child = child_path(path, key);
-          if (out.contains(key)) {
-            fail<ProfileError>("profile {}: {} (line {}): duplicate key \"{}\"", doc_.source,
-                               shown(path), entry.first.Mark().line + 1, key);
-          }
-          // Record the key's line: a null value's own mark is unreliable.
-          doc_.lines[child] = entry.first.Mark().line + 1;
-          out[key] = convert(entry.second, child, depth + 1);
-          if (entry.second.IsNull()) doc_.lines[child] = entry.first.Mark().line + 1;
-        }
-        return out;
-      }
-    }
-    return nullptr;
+  json take() { return std::move(root_); }
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    place(json(nullptr), mark, anchor, 1);
+  }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    auto it = anchors_.find(anchor);
+    if (it == anchors_.end()) fail_at(mark, "unknown alias");
+    place(json(it->second.first), mark, 0, it->second.second);
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    // yaml-cpp tags plain scalars "?", quoted ones "!".
+    place(tag == "?" ? plain_scalar(value) : json(value), mark, anchor, 1);
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(json::array(), mark, anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(json::object(), mark, anchor);
+  }
+  void OnMapEnd() override {
+    if (stack_.back().key) fail_at(stack_.back().mark, "mapping key without a value");
+    close();
   }
 
  private:
   static constexpr size_t kMaxNodes = 1'000'000;
+
+  struct Frame {
+    json value;
+    std::string path;
+    YAML::Mark mark;
+    YAML::anchor_t anchor = 0;
+    size_t nodes = 1;                  // this subtree's size, for alias budgets
+    std::optional<std::string> key;    // maps: a key waiting for its value
+  };
+
+  [[noreturn]] void fail_at(const YAML::Mark& mark, std::string_view what) {
+    fail<ProfileError>("profile {}: YAML line {}: {}", doc_.source, mark.line + 1, what);
+  }
+
+  void count(size_t nodes, const YAML::Mark& mark) {
+    total_nodes_ += nodes;
+    if (total_nodes_ > kMaxNodes) {
+      fail<ProfileError>("profile {}: YAML document has more than {} nodes (aliases?)", doc_.source,
+                         kMaxNodes);
+    }
+  }
+
+  // Where the next node goes: its path, or nullopt if it is a mapping key.
+  std::optional<std::string> next_path(const YAML::Mark& mark) {
+    if (stack_.empty()) return std::string();
+    Frame& top = stack_.back();
+    if (top.value.is_array()) return index_path(top.path, top.value.size());
+    if (!top.key) return std::nullopt;  // this node is a key
+    return child_path(top.path, *top.key);
+  }
+
+  void place(json&& value, const YAML::Mark& mark, YAML::anchor_t anchor, size_t nodes) {
+    count(nodes, mark);
+    auto path = next_path(mark);
+    if (!path) {  // a mapping key
+      Frame& top = stack_.back();
+      if (!value.is_string()) {
+        if (value.is_null() || value.is_structured()) fail_at(mark, "mapping keys must be plain strings");
+        value = value.dump();  // `1: x` - keep the key's spelling
+      }
+      std::string key = value.get<std::string>();
+      if (top.value.contains(key)) {
+        fail<ProfileError>("profile {}: {} (line {}): duplicate key \"{}\"", doc_.source, shown(top.path),
+                           mark.line + 1, key);
+      }
+      doc_.lines[child_path(top.path, key)] = mark.line + 1;
+      top.key = std::move(key);
+      top.nodes += nodes;
+      return;
+    }
+    if (mark.line >= 0 && !value.is_null()) doc_.lines.emplace(*path, mark.line + 1);
+    if (anchor) anchors_[anchor] = {value, nodes};
+    attach(std::move(value), nodes);
+  }
+
+  void attach(json&& value, size_t nodes) {
+    if (stack_.empty()) {
+      root_ = std::move(value);
+      return;
+    }
+    Frame& top = stack_.back();
+    top.nodes += nodes;
+    if (top.value.is_array()) {
+      top.value.push_back(std::move(value));
+    } else {
+      top.value[*top.key] = std::move(value);
+      top.key.reset();
+    }
+  }
+
+  void open(json&& container, const YAML::Mark& mark, YAML::anchor_t anchor) {
+    count(1, mark);
+    auto path = next_path(mark);
+    if (!path) fail_at(mark, "mapping keys must be plain strings");
+    if (static_cast<int>(stack_.size()) >= kMaxNesting) {
+      fail<ProfileError>("profile {}: {}: nesting deeper than {} levels", doc_.source, shown(*path),
+                         kMaxNesting);
+    }
+    if (mark.line >= 0) doc_.lines.emplace(*path, mark.line + 1);
+    Frame frame;
+    frame.value = std::move(container);
+    frame.path = std::move(*path);
+    frame.mark = mark;
+    frame.anchor = anchor;
+    stack_.push_back(std::move(frame));
+  }
+
+  void close() {
+    Frame frame = std::move(stack_.back());
+    stack_.pop_back();
+    if (frame.anchor) anchors_[frame.anchor] = {frame.value, frame.nodes};
+    attach(std::move(frame.value), frame.nodes);
+  }
+
   Document& doc_;
-  size_t nodes_ = 0;
+  json root_;
+  std::vector<Frame> stack_;
+  std::unordered_map<YAML::anchor_t, std::pair<json, size_t>> anchors_;
+  size_t total_nodes_ = 0;
 };
 
 }  // namespace
@@ -305,20 +398,24 @@ Document parse_yaml(std::string_view text, const std::string& source) {
   doc.source = source;
   doc.yaml = true;
   prescan_yaml(text, source);
-  std::vector<YAML::Node> documents;
+  std::istringstream in{std::string(text)};
+  YamlBuilder builder(doc);
+  // Not YAML::LoadAll: yaml-cpp 0.7 can return empty documents forever on
+  // some input (a lone ","), so stop at the second document.
+  int documents = 0;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    YAML::Parser parser(in);
+    while (documents < 2 && parser.HandleNextDocument(builder)) ++documents;
   } catch (const YAML::Exception& e) {
     if (e.mark.is_null()) fail<ProfileError>("profile {}: malformed YAML: {}", source, e.msg);
     fail<ProfileError>("profile {}: malformed YAML at line {}, column {}: {}", source,
                        e.mark.line + 1, e.mark.column + 1, e.msg);
   }
-  if (documents.size() != 1) {
+  if (documents != 1) {
     fail<ProfileError>("profile {}: expected exactly one YAML document, found {}", source,
-                       documents.size());
+                       documents < 2 ? "none" : "more");
   }
-  YamlConverter converter(doc);
-  doc.root = converter.convert(documents.front(), "", 0);
+  doc.root = builder.take();
   return doc;
 }
 

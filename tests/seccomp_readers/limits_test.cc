@@ -57,8 +57,11 @@ TEST(Limits, YamlBlockNestingIsBounded) {
   std::string mild = "kind: SeccompProfile\nspec:\n";
   for (int i = 0; i < 100; ++i) mild += "- ";
   mild += "x\n";
+  // The 65th container (the root map is the first) is refused.
+  std::string path = "spec";
+  for (int i = 0; i < 63; ++i) path += "[0]";
   EXPECT_EQ(read_error(mild, Format::auto_detect, "p.yaml"),
-            "profile p.yaml: spec[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]: nesting deeper than 64 levels");
+            "profile p.yaml: " + path + ": nesting deeper than 64 levels");
 }
 
 TEST(Limits, YamlAliasExpansionIsBounded) {
@@ -72,6 +75,22 @@ TEST(Limits, YamlAliasExpansionIsBounded) {
   }
   EXPECT_EQ(read_error(bomb, Format::spo_yaml, "bomb.yaml"),
             "profile bomb.yaml: YAML document has more than 1000000 nodes (aliases?)");
+}
+
+TEST(Limits, YamlAliasesWorkWithinBudget) {
+  Policy p = test::read("apiVersion: security-profiles-operator.x-k8s.io/v1beta1\nkind: SeccompProfile\n"
+                        "spec:\n  defaultAction: SCMP_ACT_ERRNO\n  syscalls:\n"
+                        "  - {action: SCMP_ACT_ALLOW, names: &io [read, write]}\n"
+                        "  - {action: SCMP_ACT_LOG, names: *io}\n");
+  ASSERT_EQ(p.syscalls.size(), 2u);
+  EXPECT_EQ(p.syscalls[1].names, (std::vector<std::string>{"read", "write"}));
+}
+
+// yaml-cpp 0.7's LoadAll never returns on a lone ","; the reader must.
+TEST(Limits, YamlParserInputsThatUsedToHang) {
+  EXPECT_EQ(read_error(",", Format::spo_yaml, "p.yaml"),
+            "profile p.yaml: expected exactly one YAML document, found more");
+  EXPECT_EQ(read_error(std::string(",\x0c\xc4\0", 4), Format::spo_yaml, "p.yaml").rfind("profile p.yaml: ", 0), 0u);
 }
 
 TEST(Limits, DuplicateJsonKeys) {

@@ -155,7 +155,7 @@ TEST(SpoReaderErrors, MalformedAndDuplicateYaml) {
   EXPECT_EQ(error_with("kind: SeccompProfile\nspec:\n  defaultAction: SCMP_ACT_LOG\n  defaultAction: SCMP_ACT_ALLOW\n", nullptr),
             "profile child.yaml: spec (line 4): duplicate key \"defaultAction\"");
   EXPECT_EQ(error_with("kind: SeccompProfile\n---\nkind: SeccompProfile\n", nullptr),
-            "profile child.yaml: expected exactly one YAML document, found 2");
+            "profile child.yaml: expected exactly one YAML document, found more");
 }
 
 }  // namespace

@@ -30,7 +30,7 @@ const std::vector<double>& create_container_buckets() {
 PluginMetrics::PluginMetrics()
     : decisions_(registry_.counter("nri_seccomp_decisions_total",
                                    "CreateContainer decisions by outcome, policy mode and pod namespace.",
-                                   {"outcome", "mode", "namespace"}, kMaxNamespaces * 3)),
+                                   {"outcome", "mode", "pod_namespace"}, kMaxNamespaces * 3)),
       refusals_(registry_.counter("nri_seccomp_refusals_total",
                                   "Containers refused, by reason.", {"reason"}, 64)),
       create_duration_(registry_

@@ -24,7 +24,10 @@
 // Label values must come from small fixed sets: `reason` is a snake_case
 // token chosen in code (e.g. runtime_too_old, profile_not_found,
 // profile_invalid, replace_not_allowed, mandatory_missing, internal_error),
-// never a free-text message. `namespace` is bounded by the registry's
+// never a free-text message. The pod's namespace goes into the label
+// `pod_namespace`, not `namespace`: Prometheus attaches `namespace` to every
+// scraped series itself (the plugin pod's own, nri-seccomp), and the clash
+// would rename ours to `exported_namespace`. It is bounded by the registry's
 // overflow series (kMaxNamespaces).
 #pragma once
 

@@ -17,6 +17,8 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "metrics/plugin_metrics.h"
+
 namespace {
 
 const std::string kSource = NRI_SECCOMP_SOURCE_DIR;
@@ -423,6 +425,77 @@ TEST(Admission, OnlyThePluginNamespaceMayTolerateTheMissingPlugin) {
   auto expression = policy["spec"]["validations"][0]["expression"].as<std::string>();
   EXPECT_NE(expression.find("'" + kTolerateKey + "'"), std::string::npos);
   EXPECT_NE(expression.find("'nri-seccomp'"), std::string::npos);
+}
+
+}  // namespace
+
+// --- monitoring extras and the metrics reference, against the real metric set.
+
+namespace {
+
+// Metric families (names from the # TYPE lines) the plugin exports.
+std::set<std::string> exported_metric_names() {
+  nri_seccomp::metrics::PluginMetrics metrics;
+  std::set<std::string> names;
+  std::istringstream lines(metrics.render());
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind("# TYPE ", 0) == 0) names.insert(line.substr(7, line.find(' ', 7) - 7));
+  }
+  return names;
+}
+
+std::set<std::string> referenced_metric_names(const std::string& text) {
+  std::set<std::string> names;
+  std::regex re("nri_seccomp_[a-z_]+");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it) {
+    std::string name = it->str();
+    for (const char* suffix : {"_bucket", "_sum", "_count"}) {
+      std::string s = suffix;
+      if (name.size() > s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0 &&
+          name.find("_seconds") != std::string::npos) {
+        name.erase(name.size() - s.size());
+      }
+    }
+    names.insert(name);
+  }
+  return names;
+}
+
+TEST(Monitoring, RulesAndPodMonitorMatchThePluginAndTheDaemonSet) {
+  if (!have_kubectl()) GTEST_SKIP() << "kubectl not installed";
+  auto result = run_command("kubectl kustomize '" + kSource + "/deploy/kubernetes/extras/monitoring' 2>&1");
+  ASSERT_EQ(result.status, 0) << result.output;
+  auto docs = YAML::LoadAll(result.output);
+  auto monitor = find_object(docs, "PodMonitor", "nri-seccomp");
+  auto rules = find_object(docs, "PrometheusRule", "nri-seccomp");
+  ASSERT_TRUE(monitor && rules);
+
+  // The PodMonitor's port name must exist on the DaemonSet's container.
+  auto daemonset = find_object(render("enforce"), "DaemonSet", "nri-seccomp");
+  auto port = monitor["spec"]["podMetricsEndpoints"][0]["port"].as<std::string>();
+  EXPECT_TRUE(find_named(daemonset["spec"]["template"]["spec"]["containers"][0]["ports"], "name", port));
+
+  auto exported = exported_metric_names();
+  int expressions = 0;
+  for (const auto& rule : rules["spec"]["groups"][0]["rules"]) {
+    auto expr = rule["expr"].as<std::string>();
+    for (const auto& name : referenced_metric_names(expr)) {
+      EXPECT_TRUE(exported.count(name)) << "alert " << rule["alert"] << " uses unknown metric " << name;
+    }
+    ++expressions;
+  }
+  EXPECT_GE(expressions, 4);
+}
+
+TEST(Docs, MetricsReferenceListsEveryExportedMetric) {
+  auto doc = read_file(kSource + "/docs/operations.md");
+  for (const auto& name : exported_metric_names()) {
+    EXPECT_NE(doc.find("| `" + name + "` |"), std::string::npos) << "docs/operations.md lacks a row for " << name;
+  }
+  for (const auto& name : referenced_metric_names(doc)) {
+    EXPECT_TRUE(exported_metric_names().count(name)) << "docs/operations.md names unknown metric " << name;
+  }
 }
 
 }  // namespace

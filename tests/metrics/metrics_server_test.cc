@@ -88,11 +88,11 @@ TEST_F(MetricsServerTest, ScrapeShowsRecordedDecisionsWithNamesLabelsAndValues) 
   ASSERT_EQ(response.status, 200);
   auto s = parse(response.body);
 
-  EXPECT_EQ(s.samples[R"(nri_seccomp_decisions_total{outcome="applied",mode="enforce",namespace="default"})"], "2");
-  EXPECT_EQ(s.samples[R"(nri_seccomp_decisions_total{outcome="untouched",mode="enforce",namespace="kube-system"})"],
+  EXPECT_EQ(s.samples[R"(nri_seccomp_decisions_total{outcome="applied",mode="enforce",pod_namespace="default"})"], "2");
+  EXPECT_EQ(s.samples[R"(nri_seccomp_decisions_total{outcome="untouched",mode="enforce",pod_namespace="kube-system"})"],
             "1");
-  EXPECT_EQ(s.samples[R"(nri_seccomp_decisions_total{outcome="refused",mode="enforce",namespace="team-a"})"], "1");
-  EXPECT_EQ(s.samples[R"(nri_seccomp_decisions_total{outcome="applied",mode="complain",namespace="team-a"})"], "1");
+  EXPECT_EQ(s.samples[R"(nri_seccomp_decisions_total{outcome="refused",mode="enforce",pod_namespace="team-a"})"], "1");
+  EXPECT_EQ(s.samples[R"(nri_seccomp_decisions_total{outcome="applied",mode="complain",pod_namespace="team-a"})"], "1");
   EXPECT_EQ(s.samples[R"(nri_seccomp_refusals_total{reason="runtime_too_old"})"], "1");
   EXPECT_EQ(s.samples["nri_seccomp_cache_hits_total"], "2");
   EXPECT_EQ(s.samples["nri_seccomp_cache_misses_total"], "1");
@@ -203,7 +203,7 @@ TEST_F(MetricsServerTest, NamespacesBeyondTheCapGoToOverflow) {
   EXPECT_LE(series, kMaxNamespaces * 3);
   EXPECT_EQ(total, kMaxNamespaces * 4) << "overflow must keep every count";
   EXPECT_THAT(s.sample_order,
-              Contains(R"(nri_seccomp_decisions_total{outcome="overflow",mode="overflow",namespace="overflow"})"));
+              Contains(R"(nri_seccomp_decisions_total{outcome="overflow",mode="overflow",pod_namespace="overflow"})"));
 }
 
 }  // namespace

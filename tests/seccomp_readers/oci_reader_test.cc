@@ -9,12 +9,13 @@ namespace {
 using test::read;
 using test::read_error;
 
-std::string config_profile(const std::string& name) {
-  return std::string(NRI_SECCOMP_CONFIG_DIR) + "/profiles/" + name;
+// The seed's two example profiles, kept verbatim under tests/data/seed.
+std::string seed_profile(const std::string& name) {
+  return std::string(NRI_SECCOMP_TEST_DATA) + "/../seed/" + name;
 }
 
 TEST(OciReader, SeedErrnoProfileLoadsAsWritten) {
-  Policy p = read_profile_file(config_profile("block-mkdir.json"), {});
+  Policy p = read_profile_file(seed_profile("block-mkdir.json"), {});
   EXPECT_EQ(p.default_action, Action::allow);
   EXPECT_FALSE(p.default_errno.has_value());
   EXPECT_TRUE(p.architectures.empty());
@@ -25,11 +26,20 @@ TEST(OciReader, SeedErrnoProfileLoadsAsWritten) {
 }
 
 TEST(OciReader, SeedKillProfileLoadsAsWritten) {
-  Policy p = read_profile_file(config_profile("block-mkdir-kill.json"), {});
+  Policy p = read_profile_file(seed_profile("block-mkdir-kill.json"), {});
   EXPECT_EQ(p.default_action, Action::allow);
   EXPECT_EQ(p.architectures, std::vector<std::string>{"SCMP_ARCH_X86_64"});
   ASSERT_EQ(p.syscalls.size(), 1u);
   EXPECT_EQ(p.syscalls[0].names, (std::vector<std::string>{"mkdir", "mkdirat"}));
+  EXPECT_EQ(p.syscalls[0].action, Action::kill_thread);
+}
+
+TEST(OciReader, ShippedExampleProfilesLoad) {
+  Policy p = read_profile_file(std::string(NRI_SECCOMP_CONFIG_DIR) + "/profiles/block-mkdir.json", {});
+  ASSERT_EQ(p.syscalls.size(), 1u);
+  EXPECT_EQ(p.syscalls[0].names, (std::vector<std::string>{"mkdir", "mkdirat"}));
+  EXPECT_EQ(p.syscalls[0].action, Action::errno_ret);
+  p = read_profile_file(std::string(NRI_SECCOMP_CONFIG_DIR) + "/profiles/block-mkdir-kill.json", {});
   EXPECT_EQ(p.syscalls[0].action, Action::kill_thread);
 }
 
@@ -148,6 +158,22 @@ TEST(OciReaderErrors, BadNames) {
 TEST(OciReaderErrors, MissingFile) {
   EXPECT_EQ(test::error_of([] { read_profile_file("/nonexistent/p.json", {}); }),
             "profile /nonexistent/p.json: cannot open: No such file or directory");
+}
+
+}  // namespace
+}  // namespace nri_seccomp::seccomp
+
+namespace nri_seccomp::seccomp {
+namespace {
+
+TEST(OciReader, YamlWithoutSpoKindIsReadAsOci) {
+  Policy p = test::read("defaultAction: SCMP_ACT_ALLOW\nsyscalls:\n- names: [mkdir]\n  action: SCMP_ACT_ERRNO\n  errnoRet: 13\n",
+                        Format::auto_detect, "p.yaml");
+  ASSERT_EQ(p.syscalls.size(), 1u);
+  EXPECT_EQ(p.syscalls[0].errno_ret, 13u);
+  EXPECT_EQ(test::read_error("defaultAction: SCMP_ACT_ALLOW\nsyscalls:\n- names: [mkdir]\n  action: SCMP_ACT_ERRNO\n  errnoRet: thirteen\n",
+                             Format::auto_detect, "p.yaml"),
+            "profile p.yaml: syscalls[0].errnoRet (line 5): expected an unsigned integer, got string");
 }
 
 }  // namespace

@@ -114,3 +114,20 @@ TEST(RuntimeDefault, PersonalityOnlySafeValues) {
 
 }  // namespace
 }  // namespace nri_seccomp::seccomp
+
+namespace nri_seccomp::seccomp {
+namespace {
+
+TEST(RuntimeDefault, MemoisedResultsMatchAndCapOrderDoesNotMatter) {
+  ResolveContext a = default_container_context();
+  a.caps.push_back("CAP_SYS_ADMIN");
+  ResolveContext b = a;
+  std::reverse(b.caps.begin(), b.caps.end());
+  Policy first = runtime_default(a);
+  EXPECT_EQ(runtime_default(a), first);
+  EXPECT_EQ(runtime_default(b), first);
+  EXPECT_NE(runtime_default(), first);  // a different context is not served from a's entry
+}
+
+}  // namespace
+}  // namespace nri_seccomp::seccomp

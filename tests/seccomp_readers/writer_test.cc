@@ -63,7 +63,7 @@ TEST(Writer, JsonRoundTripIsIdentity) {
 }
 
 TEST(Writer, SeedProfileRoundTrip) {
-  Policy p = read_profile_file(std::string(NRI_SECCOMP_CONFIG_DIR) + "/profiles/block-mkdir-kill.json", {});
+  Policy p = read_profile_file(std::string(NRI_SECCOMP_TEST_DATA) + "/../seed/block-mkdir-kill.json", {});
   EXPECT_EQ(to_oci_json(p),
             R"({"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],)"
             R"("syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_KILL"}]})");

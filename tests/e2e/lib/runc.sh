@@ -6,11 +6,15 @@
 # Set before use: E2E_RUNC_ROOT (runc --root), E2E_ROOTFS (busybox rootfs),
 # E2E_CGROUP_PARENT.
 
-# _e2e_json_args ARG...: a JSON array of strings (arguments must not hold
-# quotes or backslashes; ours never do).
+# _e2e_json_args ARG...: a JSON array of strings (backslashes and double
+# quotes escaped; arguments hold no control characters).
 _e2e_json_args() {
   local out="" a
-  for a in "$@"; do out+="\"$a\","; done
+  for a in "$@"; do
+    a="${a//\\/\\\\}"
+    a="${a//\"/\\\"}"
+    out+="\"$a\","
+  done
   echo "[${out%,}]"
 }
 

@@ -132,7 +132,13 @@ std::shared_ptr<const ReadyAdjustment> build_adjustment(const State& state, Base
     } else {
       final_policy = std::move(merged);
     }
-    state.compile_cache->get_or_compile(final_policy, state.compile);
+    // Profile files were checked with the configured unknownSyscalls at load.
+    // The merged result also holds the base's names (the runtime's own list,
+    // written for many architectures): like runc, skip names an architecture
+    // lacks instead of refusing the container for them.
+    seccomp::CompileOptions final_check = state.compile;
+    final_check.unknown_syscalls = seccomp::UnknownSyscalls::ignore;
+    state.compile_cache->get_or_compile(final_policy, final_check);
   } catch (const Error& e) {
     refuse("profiles {} merged into base {} fail the seccomp check: {}", join(names), base.label, e.what());
   }

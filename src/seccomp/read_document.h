@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +20,8 @@ struct Document {
   bool yaml = false;
   nlohmann::json root;
   std::unordered_map<std::string, int> lines;  // JSON-path -> 1-based line (YAML only)
+  bool strict = true;                          // unknown fields are errors
+  std::vector<std::string>* warnings = nullptr;  // non-strict: where ignored fields are noted
 };
 
 // Both throw ProfileError "profile <source>: malformed JSON|YAML at line L, column C: ...".

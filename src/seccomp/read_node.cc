@@ -42,7 +42,12 @@ void Node::allow_only(std::initializer_list<std::string_view> keys) const {
       if (!accepted.empty()) accepted += ", ";
       accepted += k;
     }
-    Node(*doc_, value, child_path(path_, key)).error("unknown field (accepted here: {})", accepted);
+    Node field(*doc_, value, child_path(path_, key));
+    if (!doc_->strict) {
+      if (doc_->warnings) doc_->warnings->push_back(fmt::format("{}: unknown field ignored", field.where()));
+      continue;
+    }
+    field.error("unknown field (accepted here: {})", accepted);
   }
 }
 

@@ -83,6 +83,8 @@ Policy read_profile_in_chain(std::string_view text, const ReadOptions& options,
     fail<ProfileError>("profile {}: the profile is empty", source);
   }
   Document doc = parse_for(text, options.format, source);
+  doc.strict = options.strict;
+  doc.warnings = options.warnings;
   Format format = options.format == Format::auto_detect ? detect(doc) : options.format;
   Node root = root_node(doc);
   root.expect_object();

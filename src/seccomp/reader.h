@@ -45,6 +45,10 @@ struct ReadOptions {
   Format format = Format::auto_detect;
   ResolveContext context;
   BaseLookup base_lookup;  // without it, a baseProfileName is an error
+  // Fail closed by default. With strict = false unknown fields are skipped
+  // (and noted in *warnings if given); everything else is still checked.
+  bool strict = true;
+  std::vector<std::string>* warnings = nullptr;
 };
 
 // Which format `text` is in (never returns auto_detect). Does not validate.

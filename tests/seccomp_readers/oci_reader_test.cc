@@ -178,3 +178,27 @@ TEST(OciReader, YamlWithoutSpoKindIsReadAsOci) {
 
 }  // namespace
 }  // namespace nri_seccomp::seccomp
+
+namespace nri_seccomp::seccomp {
+namespace {
+
+TEST(OciReader, NonStrictSkipsUnknownFieldsButChecksTheRest) {
+  std::string text = R"({"defaultAction": "SCMP_ACT_ALLOW", "x-note": 1,
+      "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO", "comment": "why"}]})";
+  ReadOptions options;
+  options.source_name = "lax.json";
+  options.format = Format::oci_json;
+  options.strict = false;
+  std::vector<std::string> warnings;
+  options.warnings = &warnings;
+  Policy p = read_profile(text, options);
+  ASSERT_EQ(p.syscalls.size(), 1u);
+  EXPECT_EQ(warnings, (std::vector<std::string>{"profile lax.json: x-note: unknown field ignored",
+                                                "profile lax.json: syscalls[0].comment: unknown field ignored"}));
+  EXPECT_EQ(test::error_of([&] { read_profile(R"({"defaultAction": "SCMP_ACT_NOPE", "y": 1})", options); })
+                .rfind("profile lax.json: defaultAction: unknown action", 0),
+            0u);
+}
+
+}  // namespace
+}  // namespace nri_seccomp::seccomp

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <limits>
+#include <unordered_set>
 
 #include "seccomp/read_names.h"
 
@@ -27,14 +28,13 @@ Op read_op(const Node& node) {
 
 std::vector<std::string> read_syscall_names(const Node& node) {
   std::vector<std::string> names;
+  std::unordered_set<std::string> seen;  // a 1 MiB profile can list ~100k names
   for (const Node& item : node.items()) {
     std::string name = item.as_string();
     if (!plausible_syscall_name(name)) {
       item.error("\"{}\" is not a syscall name (letters, digits and _ only, at most 64)", name);
     }
-    bool seen = false;
-    for (const auto& n : names) seen = seen || n == name;
-    if (!seen) names.push_back(std::move(name));
+    if (seen.insert(name).second) names.push_back(std::move(name));
   }
   if (names.empty()) node.error("must list at least one syscall");
   return names;

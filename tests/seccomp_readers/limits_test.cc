@@ -115,3 +115,25 @@ TEST(Limits, MalformedJsonNamesLineAndColumn) {
 
 }  // namespace
 }  // namespace nri_seccomp::seccomp
+
+namespace nri_seccomp::seccomp {
+namespace {
+
+// Near the size limit with ~100k distinct names: must read in linear-ish time
+// (the suite's own runtime shows a regression; no timing assertion here).
+TEST(Limits, LargeProfileNearTheLimitReads) {
+  std::string text = R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"action": "SCMP_ACT_ERRNO", "names": [)";
+  size_t count = 0;
+  while (text.size() < kMaxProfileBytes - 64) {
+    text += (count ? ",\"s" : "\"s") + std::to_string(count) + "\"";
+    ++count;
+  }
+  text += "]}]}";
+  Policy p = test::read(text);
+  ASSERT_EQ(p.syscalls.size(), 1u);
+  EXPECT_EQ(p.syscalls[0].names.size(), count);
+  EXPECT_GT(count, 90000u);
+}
+
+}  // namespace
+}  // namespace nri_seccomp::seccomp

@@ -1,12 +1,13 @@
 // JSON goes through nlohmann's SAX interface (its parser is iterative) with a
 // handler that builds the tree itself, so it can refuse duplicate keys and
-// excessive nesting while parsing. YAML goes through yaml-cpp, whose parser is
-// recursive: a cheap pre-scan bounds the nesting before yaml-cpp sees the
-// text, and the conversion to JSON bounds depth, node count (aliases can
-// multiply nodes) and duplicate keys.
+// excessive nesting while parsing. YAML goes through yaml-cpp's event parser,
+// which is recursive: a cheap pre-scan bounds the nesting before yaml-cpp sees
+// the text, and our event handler builds the tree with an explicit stack,
+// bounding depth, node count (aliases can multiply nodes) and duplicate keys.
 #include "seccomp/read_document.h"
 
 #include <charconv>
+#include <cstdlib>
 #include <optional>
 #include <sstream>
 #include <unordered_map>
@@ -227,7 +228,8 @@ json plain_scalar(const std::string& s) {
       return std::strtod(s.c_str(), nullptr);  // out of range: a number no field accepts
     }
   }
-  // Floats (1.5, 1e3, .inf) stay numbers so type errors say "number".
+  // Floats (1.5, 1e3) stay numbers so type errors say "number"; words with
+  // no digits (nan, .inf) stay strings.
   char* end = nullptr;
   double d = std::strtod(s.c_str(), &end);
   if (end && *end == '\0' && s.find_first_of("0123456789") != std::string::npos) return d;

@@ -30,7 +30,8 @@ class Handler {  // implemented by the policy layer; the session owns no policy
   // The runtime's pods and containers, all chunks of a split sync merged.
   virtual void synchronize(const api::SynchronizeRequest&) {}
   // Fill `response.adjust`. Throw Error (or transport::RpcError) to refuse
-  // creation: the message reaches the user.
+  // creation: the message reaches the user. Both messages live on an arena
+  // reset per request: valid only during this call; copy what must outlive it.
   virtual void create_container(const api::CreateContainerRequest& request,
                                 api::CreateContainerResponse& response) = 0;
   // Readiness: called after the runtime configured and synchronized the plugin.

@@ -18,7 +18,12 @@ void parse(Message& message, std::string_view payload, std::string_view what) {
 }  // namespace
 
 PluginService::PluginService(Handler& handler, Callbacks callbacks)
-    : handler_(handler), callbacks_(std::move(callbacks)) {}
+    : handler_(handler), callbacks_(std::move(callbacks)), arena_block_(new char[kArenaBlockSize]) {
+  google::protobuf::ArenaOptions options;
+  options.initial_block = arena_block_.get();
+  options.initial_block_size = kArenaBlockSize;
+  arena_ = std::make_unique<google::protobuf::Arena>(options);
+}
 
 void PluginService::register_methods(transport::TtrpcServer& server) {
   using transport::CallContext;
@@ -96,10 +101,12 @@ void PluginService::shutdown(std::string& out) {
 }
 
 void PluginService::create_container(std::string_view payload, std::string& out) {
-  parse(create_request_, payload, "CreateContainerRequest");
-  create_response_.Clear();
-  handler_.create_container(create_request_, create_response_);
-  create_response_.SerializeToString(&out);
+  arena_->Reset();
+  auto* request = google::protobuf::Arena::CreateMessage<api::CreateContainerRequest>(arena_.get());
+  auto* response = google::protobuf::Arena::CreateMessage<api::CreateContainerResponse>(arena_.get());
+  parse(*request, payload, "CreateContainerRequest");
+  handler_.create_container(*request, *response);
+  response->SerializeToString(&out);
 }
 
 }  // namespace nri_seccomp::nri

@@ -157,3 +157,21 @@ long DaemonProcess::rss_kib() const {
 }
 
 }  // namespace nri_seccomp::testing
+
+namespace nri_seccomp::testing {
+
+DaemonProcess::CpuTime DaemonProcess::cpu_time() const {
+  CpuTime total;
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid_) + "/task", ec)) {
+    std::ifstream in(task.path() / "schedstat");
+    uint64_t on_cpu = 0, waiting = 0;
+    if (in >> on_cpu >> waiting) {
+      total.on_cpu_ns += on_cpu;
+      total.run_queue_wait_ns += waiting;
+    }
+  }
+  return total;
+}
+
+}  // namespace nri_seccomp::testing

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,6 +62,14 @@ class DaemonProcess {
 
   // VmRSS from /proc/PID/status in KiB (0 if unavailable).
   long rss_kib() const;
+
+  // Scheduler accounting summed over the daemon's threads
+  // (/proc/PID/task/*/schedstat): time on a CPU and time spent runnable but
+  // waiting for one (what a busy machine adds to latency).
+  struct CpuTime {
+    uint64_t on_cpu_ns = 0, run_queue_wait_ns = 0;
+  };
+  CpuTime cpu_time() const;
 
  private:
   pid_t pid_ = -1;

@@ -67,7 +67,13 @@ struct ServerSide {
     });
     mux.start();
   }
-  ~ServerSide() { release(); }
+  // The reader thread calls into `server` and our callback until it ends:
+  // stop it before any member goes away.
+  ~ServerSide() {
+    release();
+    mux.close("test done");
+    mux.join();
+  }
 
   void release() {
     std::lock_guard lock(hang_mutex);
@@ -97,6 +103,10 @@ struct ClientSide {
   explicit ClientSide(int fd) : mux(fd) {
     client.attach(mux, kPluginServiceConn);
     mux.start();
+  }
+  ~ClientSide() {
+    mux.close("test done");
+    mux.join();
   }
   Mux mux;
   TtrpcClient client;

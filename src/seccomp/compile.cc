@@ -11,6 +11,7 @@
 #include <cstring>
 #include <set>
 
+#include <fmt/ranges.h>
 #include <seccomp.h>
 
 #include "common/error.h"
@@ -99,8 +100,11 @@ void check_fits_32bit(const Policy& policy, const ArchInfo& arch) {
     const Rule& rule = policy.syscalls[i];
     for (size_t j = 0; j < rule.args.size(); ++j) {
       const Arg& arg = rule.args[j];
-      // libseccomp silently keeps only the low 32 bits there, changing the rule.
-      if ((arg.value >> 32) != 0 || (arg.value_two >> 32) != 0) {
+      // libseccomp silently keeps only the low 32 bits there, changing the
+      // rule -- harmless only for a mask whose expected high bits are 0,
+      // because 32-bit arguments have no high bits.
+      const bool harmless_mask = arg.op == Op::masked_eq && (arg.value_two >> 32) == 0;
+      if (!harmless_mask && ((arg.value >> 32) != 0 || (arg.value_two >> 32) != 0)) {
         fail<ProfileError>(
             "{}: args[{}]: value {:#x}/valueTwo {:#x} does not fit 32-bit architecture {}",
             rule_label(i, rule), j, arg.value, arg.value_two, arch.name);
@@ -157,8 +161,13 @@ std::vector<uint8_t> export_bpf(scmp_filter_ctx ctx, const std::string& arch) {
   return out;
 }
 
+bool unknown_everywhere(const std::string& name, const std::vector<std::string>& targets) {
+  return std::none_of(targets.begin(), targets.end(),
+                      [&](const std::string& t) { return syscall_number(arch_info(t), name).has_value(); });
+}
+
 ArchProgram compile_arch(const Policy& policy, const ArchInfo& arch, const CompileOptions& options,
-                         std::vector<std::string>& warnings) {
+                         const std::vector<std::string>& targets, std::vector<std::string>& warnings) {
   const uint32_t default_ret =
       ret_value(policy.default_action, action_data(policy.default_action, policy.default_errno));
   Context c(default_ret);
@@ -183,9 +192,13 @@ ArchProgram compile_arch(const Policy& policy, const ArchInfo& arch, const Compi
     const auto sets = runc_condition_sets(rule);
     for (const auto& name : rule.names) {
       if (!syscall_number(arch, name)) {
-        if (options.unknown_syscalls == UnknownSyscalls::error) {
+        // Profiles list names for all architectures (moby's default has
+        // x86's getegid32 next to x86_64's getegid): a name missing on some
+        // targets is skipped like runc does; one missing on every target is
+        // a typo or a foreign profile, refused unless told to ignore.
+        if (options.unknown_syscalls == UnknownSyscalls::error && unknown_everywhere(name, targets)) {
           fail<ProfileError>("{}: syscall \"{}\" does not exist on {}", rule_label(i, rule), name,
-                             arch.name);
+                             fmt::join(targets, ", "));
         }
         warnings.push_back(
             fmt::format("{}: syscall \"{}\" does not exist on {}, skipped", rule_label(i, rule), name, arch.name));
@@ -306,10 +319,12 @@ std::vector<std::string> target_architectures(const Policy& policy, const Compil
 CompiledPolicy check_and_compile(const Policy& policy, const CompileOptions& options) {
   CompiledPolicy out;
   check_static(policy, out.warnings);
-  for (const auto& name : target_architectures(policy, options)) {
+  const auto targets = target_architectures(policy, options);
+  for (const auto& name : targets) arch_info(name);  // unknown names first, before any work
+  for (const auto& name : targets) {
     const ArchInfo arch = arch_info(name);
     check_fits_32bit(policy, arch);
-    out.programs.push_back(compile_arch(policy, arch, options, out.warnings));
+    out.programs.push_back(compile_arch(policy, arch, options, targets, out.warnings));
     out.total_instructions += out.programs.back().instructions;
   }
   if (out.total_instructions > kMaxFilterInstructions) {

@@ -18,8 +18,11 @@
 namespace nri_seccomp::seccomp {
 
 enum class UnknownSyscalls {
-  error,   // a name that does not exist on a target architecture is a ProfileError
-  ignore,  // skipped with a warning, as runc does
+  // A name that exists on none of the target architectures is a ProfileError;
+  // one missing on only some of them is skipped there with a warning (profiles
+  // list names for several architectures, as moby's default does).
+  error,
+  ignore,  // every unknown name is skipped with a warning, as runc does
 };
 
 struct CompileOptions {

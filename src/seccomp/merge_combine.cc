@@ -82,19 +82,14 @@ SyscallMeaning meaning_of(const Policy& policy, const std::vector<size_t>& rules
     all.push_back(t.cube);
   }
   SyscallMeaning meaning;
-  try {
-    for (auto& [verdict, reg] : by_verdict) meaning.pieces.push_back({region::simplify(reg), verdict});
-    Region rest = region::complement(all);
-    if (!rest.empty()) meaning.pieces.push_back({std::move(rest), fallback});
-  } catch (const region::NotRepresentable& e) {
-    fail<ProfileError>("{}: syscall \"{}\": cannot describe where its rules do not apply: {}", source,
-                       syscall, e.what());
-  }
+  for (auto& [verdict, reg] : by_verdict) meaning.pieces.push_back({region::simplify(reg), verdict, std::nullopt});
+  meaning.pieces.push_back({{}, fallback, std::move(all)});
   return meaning;
 }
 
 bool unconditional(const SyscallMeaning& m) {
-  return m.pieces.size() == 1 && m.pieces[0].region.size() == 1 && m.pieces[0].region[0].unconditional();
+  return m.pieces.size() == 1 && !m.pieces[0].complement_of && m.pieces[0].region.size() == 1 &&
+         m.pieces[0].region[0].unconditional();
 }
 
 using ArgKey = std::tuple<uint32_t, uint8_t, uint64_t, uint64_t>;
@@ -109,6 +104,14 @@ RuleKey rule_key(const Verdict& v, const Cube& cube) {
 }
 
 }  // namespace
+
+const Region& SyscallMeaning::Piece::materialize() {
+  if (complement_of) {
+    region = region::complement(*complement_of);
+    complement_of.reset();
+  }
+  return region;
+}
 
 Verdict default_verdict(const Policy& policy) {
   return {policy.default_action, action_data(policy.default_action, policy.default_errno)};
@@ -161,44 +164,40 @@ Policy combine(std::span<const Policy* const> inputs, const Combiner& combiner,
       if (v != result_default) emitted[rule_key(v, Cube{})].insert(std::string(name));
       continue;
     }
-    // Every combination of one piece per input is a disjoint cell; the cell's
-    // verdict is the combination of the pieces' verdicts.
-    struct Cell {
-      Region region;
-      std::vector<Verdict> verdicts;
-    };
+    // Every combination of one piece per input is a disjoint cell whose
+    // verdict is the combination of the pieces' verdicts. Cells that get the
+    // result's default need no rules, so their regions are never built.
     std::map<Verdict, Region> by_verdict;
-    try {
-      std::vector<Cell> cells{{Region{Cube{}}, {}}};
-      for (const auto& meaning : meanings) {
-        std::vector<Cell> next;
-        for (const auto& cell : cells) {
-          for (const auto& piece : meaning.pieces) {
-            Region r = region::intersect(cell.region, piece.region);
-            if (r.empty()) continue;
-            auto vs = cell.verdicts;
-            vs.push_back(piece.verdict);
-            next.push_back({std::move(r), std::move(vs)});
+    std::vector<size_t> choice(inputs.size(), 0);
+    for (;;) {
+      for (size_t i = 0; i < inputs.size(); ++i) verdicts[i] = meanings[i].pieces[choice[i]].verdict;
+      const Verdict v = combiner(verdicts);
+      if (v != result_default) {
+        try {
+          Region cell{Cube{}};
+          for (size_t i = 0; i < inputs.size() && !cell.empty(); ++i) {
+            cell = region::intersect(cell, meanings[i].pieces[choice[i]].materialize());
+          }
+          auto& reg = by_verdict[v];
+          reg.insert(reg.end(), cell.begin(), cell.end());
+          if (reg.size() > region::kMaxCubes) {
+            throw region::NotRepresentable(fmt::format("the exact result needs more than {} condition sets", region::kMaxCubes));
+          }
+        } catch (const region::NotRepresentable& e) {
+          if (!(options.fallback_to_default_errno && v.action == result_default.action)) {
+            std::string all_sources;
+            for (size_t i = 0; i < inputs.size(); ++i) all_sources += (i ? ", " : "") + source(i);
+            fail<ProfileError>("syscall \"{}\": the exact combination of {} cannot be written as OCI rules: {}",
+                               name, all_sources, e.what());
           }
         }
-        cells = std::move(next);
-        if (cells.size() > region::kMaxCubes) {
-          throw region::NotRepresentable("the exact result needs more than 512 condition sets");
-        }
       }
-      for (auto& cell : cells) {
-        auto& reg = by_verdict[combiner(cell.verdicts)];
-        reg.insert(reg.end(), cell.region.begin(), cell.region.end());
-      }
-      for (auto& [verdict, reg] : by_verdict) reg = region::simplify(std::move(reg));
-    } catch (const region::NotRepresentable& e) {
-      std::string all_sources;
-      for (size_t i = 0; i < inputs.size(); ++i) all_sources += (i ? ", " : "") + source(i);
-      fail<ProfileError>("syscall \"{}\": the exact combination of {} cannot be written as OCI rules: {}",
-                         name, all_sources, e.what());
+      size_t i = 0;
+      while (i < inputs.size() && ++choice[i] == meanings[i].pieces.size()) choice[i++] = 0;
+      if (i == inputs.size()) break;
     }
-    for (const auto& [verdict, reg] : by_verdict) {
-      if (verdict == result_default) continue;
+    for (auto& [verdict, reg] : by_verdict) {
+      reg = region::simplify(std::move(reg));
       for (const auto& cube : reg) emitted[rule_key(verdict, cube)].insert(std::string(name));
     }
   }

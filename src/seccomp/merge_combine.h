@@ -44,6 +44,11 @@ struct SyscallMeaning {
   struct Piece {
     region::Region region;
     Verdict verdict;
+    // Where no rule applies is kept as "the complement of these cubes" and
+    // only written out as cubes when a result needs it (often it is not:
+    // it usually meets the result's default action).
+    std::optional<region::Region> complement_of;
+    const region::Region& materialize();
   };
   std::vector<Piece> pieces;
 };
@@ -59,6 +64,10 @@ struct CombineOptions {
   std::vector<std::string> sources;        // names of the inputs for messages
   std::vector<std::string> extra_names;    // syscalls to describe even if no input names them
   std::optional<Verdict> result_default;   // else combiner(input defaults)
+  // Where a cell cannot be written exactly but has the result default's
+  // action (only its errno differs), leave it to the default instead of
+  // failing. Used by preserve_default_errno, never by merge.
+  bool fallback_to_default_errno = false;
 };
 
 // The architectures and flags are combined by the caller afterwards; the

@@ -8,6 +8,8 @@
 #include <bit>
 #include <limits>
 
+#include <fmt/format.h>
+
 namespace nri_seccomp::seccomp::region {
 namespace {
 
@@ -55,6 +57,10 @@ std::optional<Arg> arg_of(const Shape& s, uint32_t index) {
       if (s.lo == 0 && s.hi == kMax) return std::nullopt;
       if (s.lo == s.hi) a.op = Op::eq, a.value = s.lo;
       else if (s.lo == 0) a.op = Op::le, a.value = s.hi;
+      // "> 0xffffffff" rather than ">= 0x100000000": the same on 64-bit
+      // arguments, and still never true where libseccomp compares only the
+      // low 32 bits (32-bit architectures), where ">=" would always be.
+      else if (s.hi == kMax && s.lo == (uint64_t{1} << 32)) a.op = Op::gt, a.value = s.lo - 1;
       else if (s.hi == kMax) a.op = Op::ge, a.value = s.lo;
       else throw NotRepresentable("a bounded range on one argument needs two conditions on the same index");
       return a;
@@ -76,53 +82,101 @@ bool in_pattern(uint64_t x, const Shape& p) { return (x & p.mask) == p.bits; }
 uint64_t above(int bit) { return bit >= 63 ? 0 : ~((uint64_t{1} << (bit + 1)) - 1); }
 uint64_t below(int bit) { return (uint64_t{1} << bit) - 1; }
 
-Shape meet(const Shape& a, const Shape& b);
+Shape pattern(uint64_t mask, uint64_t bits) { return {Shape::pattern, 0, 0, 0, mask, bits}; }
 
-Shape meet_interval_ne(const Shape& i, uint64_t c) {
-  if (c < i.lo || c > i.hi) return i;
-  if (i.lo == i.hi) return {};
-  if (c == i.lo) return interval(i.lo + 1, i.hi);
-  if (c == i.hi) return interval(i.lo, i.hi - 1);
-  throw NotRepresentable("a range with a hole needs two conditions on the same index");
+// [lo, hi] as aligned power-of-two blocks (ternary patterns), like a CIDR
+// decomposition: at most 2 * 64 blocks.
+std::vector<Shape> blocks(uint64_t lo, uint64_t hi) {
+  std::vector<Shape> out;
+  for (;;) {
+    const uint64_t span = hi - lo;
+    int k = lo == 0 ? 64 : std::countr_zero(lo);
+    while (k > 0 && (k == 64 ? kMax : below(k)) > span) --k;
+    const uint64_t size_minus_one = k == 64 ? kMax : below(k);
+    out.push_back(pattern(k == 64 ? 0 : ~size_minus_one, lo));
+    if (lo + size_minus_one >= hi) break;
+    lo += size_minus_one + 1;
+  }
+  return out;
 }
 
-Shape meet_pattern_interval(const Shape& p, const Shape& i) {
-  if (i.lo == i.hi) return in_pattern(i.lo, p) ? i : Shape{};
+// One interval as shapes that are each a single condition.
+void add_interval(std::vector<Shape>& out, uint64_t lo, uint64_t hi) {
+  if (lo > hi) return;
+  if (lo == hi || lo == 0 || hi == kMax) {
+    out.push_back(interval(lo, hi));
+    return;
+  }
+  for (const auto& b : blocks(lo, hi)) out.push_back(b);
+}
+
+// A pattern cut by an interval: the pattern met with each block of it.
+void add_pattern_in(std::vector<Shape>& out, const Shape& p, uint64_t lo, uint64_t hi) {
+  if (lo > hi) return;
+  for (const auto& b : blocks(lo, hi)) {
+    const uint64_t common = p.mask & b.mask;
+    if ((p.bits & common) != (b.bits & common)) continue;
+    out.push_back(pattern(p.mask | b.mask, p.bits | b.bits));
+  }
+}
+
+// The intersection of two shapes as a union of shapes that are each a single
+// condition (empty vector: no common value).
+std::vector<Shape> meet(const Shape& a, const Shape& b) {
+  std::vector<Shape> out;
+  if (a.kind == Shape::empty || b.kind == Shape::empty) return out;
+  if (a.kind == Shape::interval && b.kind == Shape::interval) {
+    add_interval(out, std::max(a.lo, b.lo), std::min(a.hi, b.hi));
+    return out;
+  }
+  if (a.kind == Shape::not_equal && b.kind == Shape::not_equal) {
+    if (a.c == b.c) return {a};
+    const uint64_t c1 = std::min(a.c, b.c), c2 = std::max(a.c, b.c);
+    if (c1 > 0) add_interval(out, 0, c1 - 1);
+    add_interval(out, c1 + 1, c2 - 1);
+    if (c2 < kMax) add_interval(out, c2 + 1, kMax);
+    return out;
+  }
+  if (a.kind == Shape::not_equal || b.kind == Shape::not_equal) {
+    const Shape& other = a.kind == Shape::not_equal ? b : a;
+    const uint64_t c = a.kind == Shape::not_equal ? a.c : b.c;
+    if (other.kind == Shape::interval) {
+      if (c < other.lo || c > other.hi) return {other};
+      if (c > other.lo) add_interval(out, other.lo, c - 1);
+      if (c < other.hi) add_interval(out, c + 1, other.hi);
+      return out;
+    }
+    if (!in_pattern(c, other)) return {other};
+    if (other.mask == kMax) return out;
+    if (c > 0) add_pattern_in(out, other, 0, c - 1);
+    if (c < kMax) add_pattern_in(out, other, c + 1, kMax);
+    return out;
+  }
+  if (a.kind == Shape::pattern && b.kind == Shape::pattern) {
+    const uint64_t common = a.mask & b.mask;
+    if ((a.bits & common) != (b.bits & common)) return out;
+    return {pattern(a.mask | b.mask, a.bits | b.bits)};
+  }
+  const Shape& p = a.kind == Shape::pattern ? a : b;
+  const Shape& i = a.kind == Shape::pattern ? b : a;
+  if (i.lo == i.hi) {
+    if (in_pattern(i.lo, p)) out.push_back(i);
+    return out;
+  }
   const uint64_t pmin = p.bits, pmax = p.bits | ~p.mask;
-  if (pmin >= i.lo && pmax <= i.hi) return p;  // pattern inside the range
+  if (pmin >= i.lo && pmax <= i.hi) return {p};  // pattern inside the range
   const auto first = next_match(i.lo, p.mask, p.bits);
-  if (!first || *first > i.hi) return {};
+  if (!first || *first > i.hi) return out;
   // The range inside the pattern: every bit at or below the highest bit in
   // which lo and hi differ takes both values inside the range, bits above it
   // are constant; so the range fits iff the mask only covers constant bits.
   const int top = 63 - std::countl_zero(i.lo ^ i.hi);
-  if ((p.mask & ~above(top)) == 0 && in_pattern(i.lo, p)) return i;
-  throw NotRepresentable("a bit pattern cut by a range needs two conditions on the same index");
-}
-
-Shape meet(const Shape& a, const Shape& b) {
-  if (a.kind == Shape::empty || b.kind == Shape::empty) return {};
-  if (a.kind == Shape::interval && b.kind == Shape::interval) {
-    return interval(std::max(a.lo, b.lo), std::min(a.hi, b.hi));
+  if ((p.mask & ~above(top)) == 0 && in_pattern(i.lo, p)) {
+    add_interval(out, i.lo, i.hi);
+    return out;
   }
-  if (a.kind == Shape::not_equal && b.kind == Shape::not_equal) {
-    if (a.c == b.c) return a;
-    throw NotRepresentable("two different excluded values need two conditions on the same index");
-  }
-  if (a.kind == Shape::interval && b.kind == Shape::not_equal) return meet_interval_ne(a, b.c);
-  if (a.kind == Shape::not_equal && b.kind == Shape::interval) return meet_interval_ne(b, a.c);
-  if (a.kind == Shape::pattern && b.kind == Shape::pattern) {
-    const uint64_t common = a.mask & b.mask;
-    if ((a.bits & common) != (b.bits & common)) return {};
-    return {Shape::pattern, 0, 0, 0, a.mask | b.mask, a.bits | b.bits};
-  }
-  if (a.kind == Shape::pattern && b.kind == Shape::interval) return meet_pattern_interval(a, b);
-  if (a.kind == Shape::interval && b.kind == Shape::pattern) return meet_pattern_interval(b, a);
-  const Shape& p = a.kind == Shape::pattern ? a : b;
-  const uint64_t c = a.kind == Shape::not_equal ? a.c : b.c;
-  if (!in_pattern(c, p)) return p;
-  if (p.mask == kMax) return {};
-  throw NotRepresentable("a bit pattern with an excluded value needs two conditions on the same index");
+  add_pattern_in(out, p, i.lo, i.hi);
+  return out;
 }
 
 bool shapes_overlap(const Shape& a, const Shape& b) {
@@ -223,20 +277,30 @@ std::optional<Cube> make_cube(const std::vector<Arg>& conditions) {
   return c;
 }
 
-std::optional<Cube> intersect(const Cube& a, const Cube& b) {
-  Cube out;
+Region intersect(const Cube& a, const Cube& b) {
+  Region out{Cube{}};
   for (uint32_t i = 0; i < 6; ++i) {
-    if (!a.at[i]) {
-      out.at[i] = b.at[i];
-    } else if (!b.at[i]) {
-      out.at[i] = a.at[i];
-    } else if (*a.at[i] == *b.at[i]) {
-      out.at[i] = a.at[i];
+    std::vector<std::optional<Arg>> choices;
+    if (!a.at[i] || !b.at[i] || *a.at[i] == *b.at[i]) {
+      choices.push_back(a.at[i] ? a.at[i] : b.at[i]);
     } else {
-      const Shape s = meet(shape_of(*a.at[i]), shape_of(*b.at[i]));
-      if (s.kind == Shape::empty) return std::nullopt;
-      out.at[i] = arg_of(s, i);
+      for (const auto& s : meet(shape_of(*a.at[i]), shape_of(*b.at[i]))) choices.push_back(arg_of(s, i));
+      if (choices.empty()) return {};
     }
+    if (choices.size() == 1) {
+      for (auto& c : out) c.at[i] = choices[0];
+      continue;
+    }
+    Region next;
+    for (const auto& c : out) {
+      for (const auto& choice : choices) {
+        Cube d = c;
+        d.at[i] = choice;
+        next.push_back(d);
+      }
+    }
+    if (next.size() > kMaxCubes) throw NotRepresentable(fmt::format("the exact result needs more than {} condition sets", kMaxCubes));
+    out = std::move(next);
   }
   return out;
 }
@@ -245,11 +309,10 @@ Region intersect(const Region& a, const Region& b) {
   Region out;
   for (const auto& x : a) {
     for (const auto& y : b) {
-      if (auto c = intersect(x, y)) {
-        out.push_back(*c);
-        if (out.size() > kMaxCubes) {
-          throw NotRepresentable("the exact result needs more than 512 condition sets");
-        }
+      if (!overlap(x, y)) continue;
+      for (auto& c : intersect(x, y)) out.push_back(c);
+      if (out.size() > kMaxCubes) {
+        throw NotRepresentable(fmt::format("the exact result needs more than {} condition sets", kMaxCubes));
       }
     }
   }
@@ -311,16 +374,13 @@ bool contains(const Cube& outer, const Cube& inner) {
     if (!outer.at[i]) continue;
     if (!inner.at[i]) return false;
     if (*outer.at[i] == *inner.at[i]) continue;
-    try {
-      const Shape s = meet(shape_of(*outer.at[i]), shape_of(*inner.at[i]));
-      const Shape in = shape_of(*inner.at[i]);
-      if (s.kind != in.kind || s.lo != in.lo || s.hi != in.hi || s.c != in.c || s.mask != in.mask ||
-          s.bits != in.bits) {
-        return false;
-      }
-    } catch (const NotRepresentable&) {
-      return false;
-    }
+    const Shape in = shape_of(*inner.at[i]);
+    const auto m = meet(shape_of(*outer.at[i]), in);
+    if (m.size() != 1) return false;
+    const Shape& s = m[0];
+    const bool same = s.kind == in.kind && s.lo == in.lo && s.hi == in.hi && s.c == in.c &&
+                      s.mask == in.mask && s.bits == in.bits;
+    if (!same) return false;
   }
   return true;
 }

@@ -3,8 +3,9 @@
 // set (at most one condition per argument index, all must hold); a Region is a
 // union of cubes. Operations are exact: when a result cannot be written as
 // cubes (e.g. 5 <= x <= 9 on one index, which would need two conditions on the
-// same index, which runc reads as OR), they throw NotRepresentable instead of
-// approximating.
+// same index, which runc reads as OR), they are split into a union of aligned
+// bit-pattern blocks (SCMP_CMP_MASKED_EQ); only beyond kMaxCubes do they throw
+// NotRepresentable instead of approximating.
 #pragma once
 
 #include <array>
@@ -49,8 +50,10 @@ bool overlap(const Cube& a, const Cube& b);
 // some condition can never hold. Conditions that always hold are dropped.
 std::optional<Cube> make_cube(const std::vector<Arg>& conditions);
 
-// Exact intersection; nullopt when empty; throws NotRepresentable.
-std::optional<Cube> intersect(const Cube& a, const Cube& b);
+// Exact intersection as a union of cubes (empty: no common value); a range
+// or a hole on one index becomes aligned bit-pattern blocks. Throws
+// NotRepresentable beyond kMaxCubes.
+Region intersect(const Cube& a, const Cube& b);
 Region intersect(const Region& a, const Region& b);
 // Exact complement; throws NotRepresentable.
 Region complement(const Cube& c);
@@ -58,6 +61,8 @@ Region complement(const Region& r);
 // Drops cubes contained in another cube of the same region, and duplicates.
 Region simplify(Region r);
 
-inline constexpr size_t kMaxCubes = 512;  // beyond this a merge result is refused
+// Beyond this many condition sets for one syscall a result is refused: libseccomp
+// 2.5.4 slows down sharply (its rule tree merge) long before the kernel limit.
+inline constexpr size_t kMaxCubes = 16;
 
 }  // namespace nri_seccomp::seccomp::region

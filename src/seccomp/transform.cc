@@ -38,6 +38,7 @@ Policy preserve_default_errno(const Policy& policy, const std::vector<std::strin
   combine_options.sources = {"policy"};
   combine_options.extra_names = names_on_all(target_architectures(policy, options));
   combine_options.result_default = Verdict{policy.default_action, kDefaultErrno};
+  combine_options.fallback_to_default_errno = true;
   Policy out = combine(inputs, [](std::span<const Verdict> v) { return v[0]; }, combine_options);
   out.default_errno.reset();
   out.architectures = policy.architectures;

@@ -102,9 +102,24 @@ struct Wanted {
   bool mandatory = false;
 };
 
-std::shared_ptr<const ReadyAdjustment> build_adjustment(const State& state, Base& base,
-                                                        const std::vector<const ProfileEntry*>& entries,
-                                                        bool replace, Mode mode) {
+seccomp::CompileOptions final_check_options(const State& state) {
+  // Profile files were checked with the configured unknownSyscalls at load.
+  // The merged result also holds the base's names (the runtime's own list,
+  // written for many architectures): like runc, skip names an architecture
+  // lacks instead of refusing the container for them.
+  seccomp::CompileOptions options = state.compile;
+  options.unknown_syscalls = seccomp::UnknownSyscalls::ignore;
+  return options;
+}
+
+struct Built {
+  std::shared_ptr<const ReadyAdjustment> ready;
+  std::shared_ptr<const seccomp::Policy> final_policy;
+  std::string what;
+};
+
+Built build_adjustment(const State& state, Base& base, const std::vector<const ProfileEntry*>& entries, bool replace,
+                       Mode mode) {
   if (base.current != nullptr && base.policy == nullptr) {
     try {
       base.policy = std::make_shared<const seccomp::Policy>(seccomp::from_nri(*base.current));
@@ -118,7 +133,9 @@ std::shared_ptr<const ReadyAdjustment> build_adjustment(const State& state, Base
 
   std::vector<std::string> names;
   for (const auto* entry : entries) names.push_back(entry->name);
-  seccomp::Policy final_policy;
+  Built built;
+  built.what = fmt::format("profiles {} merged into base {}", join(names), replace ? "none (replace)" : base.label);
+  auto final_policy = std::make_shared<seccomp::Policy>();
   try {
     const seccomp::Policy* merge_base = replace ? nullptr : base.policy.get();
     std::vector<std::string> sources;
@@ -128,22 +145,15 @@ std::shared_ptr<const ReadyAdjustment> build_adjustment(const State& state, Base
     if (mode == Mode::complain) {
       // No base filter means everything was allowed: complain relative to that.
       static const seccomp::Policy allow_all{};
-      final_policy = seccomp::complain(base.policy ? *base.policy : allow_all, merged);
+      *final_policy = seccomp::complain(base.policy ? *base.policy : allow_all, merged);
     } else {
-      final_policy = std::move(merged);
+      *final_policy = std::move(merged);
     }
-    // Profile files were checked with the configured unknownSyscalls at load.
-    // The merged result also holds the base's names (the runtime's own list,
-    // written for many architectures): like runc, skip names an architecture
-    // lacks instead of refusing the container for them.
-    seccomp::CompileOptions final_check = state.compile;
-    final_check.unknown_syscalls = seccomp::UnknownSyscalls::ignore;
-    state.compile_cache->get_or_compile(final_policy, final_check);
   } catch (const Error& e) {
-    refuse("profiles {} merged into base {} fail the seccomp check: {}", join(names), base.label, e.what());
+    refuse("{} cannot be merged: {}", built.what, e.what());
   }
   auto ready = std::make_shared<ReadyAdjustment>();
-  const seccomp::Policy handed = seccomp::preserve_default_errno(final_policy, state.compile.architectures);
+  const seccomp::Policy handed = seccomp::preserve_default_errno(*final_policy, state.compile.architectures);
   ready->hash = seccomp::policy_hash(handed);
   seccomp::to_nri(handed, ready->seccomp);
   const auto& prefix = state.config.annotation_prefix;
@@ -152,11 +162,13 @@ std::shared_ptr<const ReadyAdjustment> build_adjustment(const State& state, Base
       {policy_hash_key(prefix), ready->hash},
       {mode_key(prefix), std::string(mode_name(mode))},
   };
-  return ready;
+  built.ready = std::move(ready);
+  built.final_policy = std::move(final_policy);
+  return built;
 }
 
 void decide_into(const State& state, const RuntimeSupport& runtime, const api::CreateContainerRequest& request,
-                 api::CreateContainerResponse& response, Decision& d) {
+                 api::CreateContainerResponse& response, Decision& d, std::optional<PendingCheck>* pending) {
   const auto& pod = request.pod();
   const auto& container = request.container();
   const auto& config = state.config;
@@ -263,7 +275,9 @@ void decide_into(const State& state, const RuntimeSupport& runtime, const api::C
     return;
   }
 
-  std::string key = base.identity;
+  // The runtime's current policy is big: key by an interned id, not its bytes.
+  std::string key = base.current != nullptr ? fmt::format("current#{}", state.decisions.intern_base(base.identity))
+                                            : base.identity;
   key += '\x1f';
   key += d.replace ? 'R' : 'M';
   key += mode_name(settings.mode);
@@ -271,9 +285,18 @@ void decide_into(const State& state, const RuntimeSupport& runtime, const api::C
   key += join(d.profiles);
   auto ready = state.decisions.find(key);
   d.cache_hit = ready != nullptr;
+  if (ready && !ready->check_error.empty()) refuse("{}", ready->check_error);
   if (!ready) {
-    ready = build_adjustment(state, base, entries, d.replace, settings.mode);
-    state.decisions.put(key, ready);
+    Built built = build_adjustment(state, base, entries, d.replace, settings.mode);
+    PendingCheck check{key, built.ready, built.final_policy, built.what};
+    if (pending == nullptr) {
+      if (auto error = check_pending(state, check); !error.empty()) refuse("{}", error);
+      state.decisions.put(key, built.ready);
+    } else {
+      state.decisions.put(key, built.ready);  // before the check can record a failure over it
+      *pending = std::move(check);
+    }
+    ready = std::move(built.ready);
   }
 
   auto* adjust = response.mutable_adjust();
@@ -304,8 +327,20 @@ std::string refusal_message(std::string_view pod_namespace, std::string_view pod
   return fmt::format("nri-seccomp: pod {}/{} container {}: {}", pod_namespace, pod, container, reason);
 }
 
+std::string check_pending(const State& state, const PendingCheck& pending) {
+  try {
+    state.compile_cache->get_or_compile(*pending.policy, final_check_options(state));
+    return {};
+  } catch (const std::exception& e) {
+    auto failed = std::make_shared<ReadyAdjustment>(*pending.ready);
+    failed->check_error = fmt::format("{} fail the seccomp check: {}", pending.what, e.what());
+    state.decisions.put(pending.key, failed);
+    return failed->check_error;
+  }
+}
+
 Decision decide(const State& state, const RuntimeSupport& runtime, const api::CreateContainerRequest& request,
-                api::CreateContainerResponse& response) {
+                api::CreateContainerResponse& response, std::optional<PendingCheck>* pending) {
   const auto start = std::chrono::steady_clock::now();
   Decision d;
   d.generation = state.generation;
@@ -313,7 +348,7 @@ Decision decide(const State& state, const RuntimeSupport& runtime, const api::Cr
   d.pod = request.pod().name();
   d.container = request.container().name();
   try {
-    decide_into(state, runtime, request, response, d);
+    decide_into(state, runtime, request, response, d, pending);
   } catch (const std::exception& e) {
     // Fail closed: whatever went wrong, the container does not start with a
     // policy other than the one policy asked for.
@@ -323,6 +358,7 @@ Decision decide(const State& state, const RuntimeSupport& runtime, const api::Cr
                                expected ? std::string(e.what()) : fmt::format("internal error: {}", e.what()));
     d.hash.clear();
     response.clear_adjust();
+    if (pending != nullptr) pending->reset();
   }
   d.duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   return d;

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,11 +42,32 @@ struct Decision {
 std::string refusal_message(std::string_view pod_namespace, std::string_view pod, std::string_view container,
                             std::string_view reason);
 
+// A merged policy whose libseccomp check+compile was left to the caller
+// (the daemon runs it off the request path; see check_pending()).
+struct PendingCheck {
+  std::string key;  // decision cache key
+  std::shared_ptr<const ReadyAdjustment> ready;
+  std::shared_ptr<const seccomp::Policy> policy;
+  std::string what;  // "profiles a,b merged into base X", for messages
+};
+
 // Fills `response.adjust` when the outcome is applied; leaves it empty
 // otherwise. Never throws: every failure is a refused Decision.
+// With `pending` null, a new combination's merged policy is checked and
+// compiled right here (exact, as `apply` wants); otherwise the check is
+// handed back in *pending and the adjustment is answered at once: the merge
+// of profiles that were each checked at load is exact, and the runtime
+// compiles the final filter itself, so a failing check can only turn an
+// already failing creation into a clearer refusal next time.
 Decision decide(const State& state, const RuntimeSupport& runtime,
                 const ::nri::pkg::api::v1alpha1::CreateContainerRequest& request,
-                ::nri::pkg::api::v1alpha1::CreateContainerResponse& response);
+                ::nri::pkg::api::v1alpha1::CreateContainerResponse& response,
+                std::optional<PendingCheck>* pending = nullptr);
+
+// Runs a pending check against `state`; on failure records the error in the
+// state's decision cache (later requests for the combination are refused)
+// and returns it. Empty string when the policy passed.
+std::string check_pending(const State& state, const PendingCheck& pending);
 
 // Annotation keys recorded on applied containers.
 std::string applied_profiles_key(std::string_view prefix);

@@ -1,5 +1,8 @@
 #include "policy/engine.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include "common/error.h"
 #include "common/log.h"
 #include "policy/config.h"
@@ -26,9 +29,48 @@ Engine::Engine(EngineOptions options) : options_(std::move(options)) {
   runtime_ = std::make_shared<const RuntimeSupport>(check_runtime("", ""));
   fingerprint_ = current_fingerprint();
   publish(build(1));
+  if (options_.background_checks) checker_ = std::thread([this] { check_loop(); });
 }
 
-Engine::~Engine() { stop_watching(); }
+Engine::~Engine() {
+  stop_watching();
+  {
+    std::lock_guard lock(check_mutex_);
+    stop_checks_ = true;
+  }
+  check_cv_.notify_all();
+  if (checker_.joinable()) checker_.join();
+}
+
+void Engine::check_loop() {
+  // Lowest CPU priority for this thread only (Linux nice is per thread): a
+  // compile must never take the core from a request thread still answering.
+  ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
+  std::unique_lock lock(check_mutex_);
+  while (true) {
+    check_cv_.wait(lock, [this] { return stop_checks_ || !checks_.empty(); });
+    if (stop_checks_) return;
+    auto [weak_state, pending] = std::move(checks_.front());
+    checks_.pop_front();
+    ++checks_running_;
+    lock.unlock();
+    if (auto state = weak_state.lock()) {  // a replaced state's checks no longer matter
+      const std::string error = check_pending(*state, pending);
+      if (!error.empty()) {
+        checks_failed_.fetch_add(1, std::memory_order_relaxed);
+        log::error("merged_policy_check_failed", {{"generation", std::to_string(state->generation)}, {"error", error}});
+      }
+    }
+    lock.lock();
+    --checks_running_;
+    check_cv_.notify_all();
+  }
+}
+
+void Engine::wait_for_checks() {
+  std::unique_lock lock(check_mutex_);
+  check_cv_.wait(lock, [this] { return stop_checks_ || (checks_.empty() && checks_running_ == 0); });
+}
 
 std::shared_ptr<const State> Engine::build(uint64_t generation) const {
   StateInputs inputs;
@@ -108,7 +150,15 @@ Decision Engine::decide(const ::nri::pkg::api::v1alpha1::CreateContainerRequest&
     state = state_;
     runtime = runtime_;
   }
-  Decision d = policy::decide(*state, *runtime, request, response);
+  std::optional<PendingCheck> pending;
+  Decision d = policy::decide(*state, *runtime, request, response, options_.background_checks ? &pending : nullptr);
+  if (pending) {
+    {
+      std::lock_guard lock(check_mutex_);
+      checks_.emplace_back(state, std::move(*pending));
+    }
+    check_cv_.notify_all();
+  }
   report(*state, d);
   return d;
 }
@@ -232,6 +282,7 @@ EngineStats Engine::stats() const {
   s.cache_misses = cache_misses_.load();
   s.reload_ok = reload_ok_.load();
   s.reload_error = reload_error_.load();
+  s.checks_failed = checks_failed_.load();
   if (auto st = state()) {
     s.store_loaded = true;
     s.generation = st->generation;

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -35,12 +36,16 @@ struct EngineOptions {
   std::chrono::milliseconds poll_interval{1000};
   std::optional<seccomp::ResolveContext> context;  // default: node_context()
   bool log_decisions = true;               // one `decision` log line per request
+  // Check+compile a new combination's merged policy on a background thread
+  // (answering the request at once) instead of on the request path.
+  bool background_checks = true;
 };
 
 struct EngineStats {
   uint64_t applied = 0, untouched = 0, refused = 0;
   uint64_t cache_hits = 0, cache_misses = 0;  // decision cache (warm/cold adjustments)
   uint64_t reload_ok = 0, reload_error = 0;
+  uint64_t checks_failed = 0;                 // background checks of merged policies that failed
   uint64_t generation = 0;
   size_t profiles_loaded = 0, profiles_broken = 0;
   bool store_loaded = false;
@@ -80,6 +85,9 @@ class Engine {
   void start_watching();
   void stop_watching();
 
+  // Blocks until every queued background check has run (tests, benchmarks).
+  void wait_for_checks();
+
   std::shared_ptr<const State> state() const;
   EngineStats stats() const;
   const std::string& config_source() const { return options_.config_path; }
@@ -90,6 +98,7 @@ class Engine {
   void poll_loop();
   std::string current_fingerprint() const;
   void report(const State& state, const Decision& d);
+  void check_loop();
 
   EngineOptions options_;
   seccomp::ResolveContext context_;
@@ -110,6 +119,14 @@ class Engine {
 
   std::atomic<uint64_t> applied_{0}, untouched_{0}, refused_{0}, cache_hits_{0}, cache_misses_{0};
   std::atomic<uint64_t> reload_ok_{0}, reload_error_{0};
+
+  std::mutex check_mutex_;
+  std::condition_variable check_cv_;
+  std::deque<std::pair<std::weak_ptr<const State>, PendingCheck>> checks_;
+  size_t checks_running_ = 0;
+  bool stop_checks_ = false;
+  std::atomic<uint64_t> checks_failed_{0};
+  std::thread checker_;
 
   std::mutex poll_mutex_;
   std::condition_variable poll_cv_;

@@ -19,8 +19,22 @@ std::shared_ptr<const ReadyAdjustment> DecisionCache::find(const std::string& ke
 
 void DecisionCache::put(const std::string& key, std::shared_ptr<const ReadyAdjustment> ready) {
   std::lock_guard lock(mutex_);
-  if (entries_.size() >= kMaxEntries) entries_.clear();
-  entries_.emplace(key, std::move(ready));
+  if (entries_.size() >= kMaxEntries && entries_.find(key) == entries_.end()) entries_.clear();
+  entries_.insert_or_assign(key, std::move(ready));
+}
+
+uint64_t DecisionCache::intern_base(const std::string& identity) {
+  std::lock_guard lock(mutex_);
+  auto it = bases_.find(identity);
+  if (it != bases_.end()) return it->second;
+  // Clearing ids is safe only together with the entries keyed by them.
+  if (bases_.size() >= kMaxEntries) {
+    bases_.clear();
+    entries_.clear();
+  }
+  const uint64_t id = next_base_++;
+  bases_.emplace(identity, id);
+  return id;
 }
 
 size_t DecisionCache::size() const {

@@ -27,6 +27,9 @@ struct ReadyAdjustment {
   ::nri::pkg::api::v1alpha1::LinuxSeccomp seccomp;
   std::string hash;              // seccomp::policy_hash of the policy handed to NRI
   std::vector<std::pair<std::string, std::string>> annotations;
+  // Set when the background check of the merged policy failed: later
+  // requests for this combination are refused with it.
+  std::string check_error;
 };
 
 // Keyed by base identity + selected profiles + replace + mode (the state is
@@ -34,13 +37,19 @@ struct ReadyAdjustment {
 class DecisionCache {
  public:
   std::shared_ptr<const ReadyAdjustment> find(const std::string& key) const;
-  void put(const std::string& key, std::shared_ptr<const ReadyAdjustment> ready);
+  void put(const std::string& key, std::shared_ptr<const ReadyAdjustment> ready);  // replaces
   size_t size() const;
+
+  // A small stable id for a (large) base identity such as the runtime's
+  // serialized current policy, so cache keys do not repeat its bytes.
+  uint64_t intern_base(const std::string& identity);
 
  private:
   static constexpr size_t kMaxEntries = 1024;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<const ReadyAdjustment>> entries_;
+  std::unordered_map<std::string, uint64_t> bases_;
+  uint64_t next_base_ = 1;
 };
 
 struct State {

@@ -455,3 +455,60 @@ TEST_F(DecisionTest, EmptyRequestDoesNotCrash) {
 
 }  // namespace
 }  // namespace nri_seccomp::policy
+
+namespace nri_seccomp::policy {
+namespace {
+
+// A combination whose merged policy fails libseccomp's check although each
+// profile passed at load: here the runtime's current policy names an
+// architecture libseccomp does not know, which only the compile notices.
+::nri::pkg::api::v1alpha1::CreateContainerRequest bad_arch_request() {
+  auto request = test::make_request({.pod_annotations = {{"seccomp.noderesource.dev/container.app", "block-mkdir"}},
+                                     .profile = "current"});
+  request.mutable_container()->mutable_linux()->mutable_seccomp_policy()->add_architectures("SCMP_ARCH_PDP11");
+  return request;
+}
+
+TEST(MergedPolicyCheck, BackgroundCheckFailureRefusesLaterRequests) {
+  testing::TempDir profiles;
+  test::write_test_profiles(profiles.path());
+  EngineOptions o;
+  o.profile_dirs = {profiles.path()};
+  Engine engine(o);
+  engine.set_runtime("containerd", "v2.3.4");
+  ::nri::pkg::api::v1alpha1::CreateContainerResponse response;
+  auto first = engine.decide(bad_arch_request(), response);
+  if (first.outcome == Outcome::refused) {
+    // Refused before the compile (reader/merge): also a correct, immediate refusal.
+    EXPECT_NE(first.reason.find("SCMP_ARCH_PDP11"), std::string::npos) << first.reason;
+    return;
+  }
+  EXPECT_EQ(first.outcome, Outcome::applied);
+  engine.wait_for_checks();
+  EXPECT_EQ(engine.stats().checks_failed, 1u);
+  auto second = engine.decide(bad_arch_request(), response);
+  ASSERT_EQ(second.outcome, Outcome::refused);
+  EXPECT_EQ(second.reason.rfind("nri-seccomp: pod default/demo container app: profiles block-mkdir merged into base "
+                                "current-policy fail the seccomp check: ",
+                                0),
+            0u)
+      << second.reason;
+}
+
+TEST(MergedPolicyCheck, SynchronousCheckRefusesAtOnce) {
+  testing::TempDir profiles;
+  test::write_test_profiles(profiles.path());
+  EngineOptions o;
+  o.profile_dirs = {profiles.path()};
+  o.background_checks = false;
+  Engine engine(o);
+  engine.set_runtime("containerd", "v2.3.4");
+  ::nri::pkg::api::v1alpha1::CreateContainerResponse response;
+  auto d = engine.decide(bad_arch_request(), response);
+  ASSERT_EQ(d.outcome, Outcome::refused);
+  EXPECT_NE(d.reason.find("SCMP_ARCH_PDP11"), std::string::npos) << d.reason;
+  EXPECT_FALSE(response.has_adjust());
+}
+
+}  // namespace
+}  // namespace nri_seccomp::policy

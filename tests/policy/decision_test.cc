@@ -288,6 +288,15 @@ TEST_F(DecisionTest, ComplainModeLogsWhatWouldBeDenied) {
   EXPECT_EQ(annotation("mode"), "complain");
 }
 
+TEST_F(DecisionTest, ComplainModeOverNoFilterLogsOnly) {
+  engine("defaults: {mode: complain, mandatory: [no-ptrace]}\n");
+  auto d = run({.pod_annotations = {{kContainerKey, "block-mkdir"}}, .profile = "unconfined"});
+  ASSERT_EQ(d.outcome, Outcome::applied) << d.reason;
+  EXPECT_EQ(action_of("mkdirat"), Action::log);
+  EXPECT_EQ(action_of("ptrace"), Action::log);
+  EXPECT_EQ(action_of("reboot"), Action::allow);
+}
+
 TEST_F(DecisionTest, OldRuntimeRefusesContainersThatNeedAProfile) {
   engine("", "containerd", "2.1.9+unknown");
   auto d = run({.pod_annotations = {{kContainerKey, "block-mkdir"}}});

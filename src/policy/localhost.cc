@@ -21,6 +21,7 @@ std::string resolve_localhost_ref(std::string_view ref, const std::string& root)
   if (ref.find('\0') != std::string_view::npos) fail("Localhost seccomp profile path contains a NUL byte");
   std::string rel(ref);
   if (rel.starts_with("localhost/")) rel = rel.substr(std::string_view("localhost/").size());
+  if (rel.empty()) fail("Localhost seccomp profile {} names no file", ref);
   const std::string candidate = rel.front() == '/' ? rel : root + "/" + rel;
 
   char buf[PATH_MAX];

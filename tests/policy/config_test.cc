@@ -185,3 +185,37 @@ TEST(Config, ShippedExampleConfigsLoad) {
 
 }  // namespace
 }  // namespace nri_seccomp::policy
+
+#include <random>
+
+#include "policy/annotations.h"
+
+namespace nri_seccomp::policy {
+namespace {
+
+// Hostile bytes must only ever produce our own errors, never a crash or a
+// foreign exception type escaping the boundary.
+TEST(HostileInput, RandomBytesOnlyProduceErrors) {
+  std::mt19937 rng(12345);
+  const std::string alphabet = "ab,: -\n\t[]{}&*!|>'\"\\/.%@#replace:\x01\xff";
+  for (int i = 0; i < 3000; ++i) {
+    std::string s;
+    const int len = static_cast<int>(rng() % 200);
+    for (int k = 0; k < len; ++k) s.push_back(alphabet[rng() % alphabet.size()]);
+    try {
+      parse_profile_list(s, "k");
+    } catch (const Error&) {
+    }
+    try {
+      parse_config(test::policy_yaml(s), "fuzz");
+    } catch (const Error&) {
+    }
+    try {
+      parse_config(s, "fuzz");
+    } catch (const Error&) {
+    }
+  }
+}
+
+}  // namespace
+}  // namespace nri_seccomp::policy

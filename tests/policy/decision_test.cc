@@ -344,6 +344,13 @@ TEST_F(DecisionTest, LocalhostProfilesAreReadOnlyInsideTheKubeletRoot) {
                           work.file("kubelet/../outside.json") + " resolves to " + work.file("outside.json") +
                           ", outside the kubelet seccomp root " + work.file("kubelet"));
 
+  d = run({.pod_annotations = {{kContainerKey, "block-mkdir"}}, .profile = "localhost", .localhost_ref = "localhost/"});
+  ASSERT_EQ(d.outcome, Outcome::refused);
+  EXPECT_EQ(d.reason, "nri-seccomp: pod default/demo container app: Localhost seccomp profile localhost/ names no file");
+  d = run({.pod_annotations = {{kContainerKey, "block-mkdir"}}, .profile = "localhost", .localhost_ref = ""});
+  ASSERT_EQ(d.outcome, Outcome::refused);
+  EXPECT_EQ(d.reason, "nri-seccomp: pod default/demo container app: Localhost seccomp profile without a path "
+                      "(localhost_ref is empty)");
   d = run({.pod_annotations = {{kContainerKey, "block-mkdir"}}, .profile = "localhost",
            .localhost_ref = work.file("kubelet/missing.json")});
   ASSERT_EQ(d.outcome, Outcome::refused);

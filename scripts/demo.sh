@@ -107,8 +107,19 @@ else
     [[ "$out" == *"nri-seccomp: "* ]] && show "REFUSED by the plugin (the message above reached the CRI client, as kubelet would see it)" || status=1
   fi
 fi
-CRI stopp "$pod" >/dev/null 2>&1 || true
-CRI rmp "$pod" >/dev/null 2>&1 || true
+# The plugin only acts where a profile was asked for: a pod without the
+# annotation runs as usual on the same node.
+printf '{"name":"plain","namespace":"default","uid":"demo-2","cgroupParent":"%s"}\n' "$E2E_CGROUP_PARENT" > "$RUN/plain.json"
+plain="$(CRI runp "$RUN/plain.json")"
+if pcid="$(CRI create "$plain" "$RUN/app.json" "$RUN/plain.json" 2>&1)" && CRI start "$pcid" >/dev/null 2>&1; then
+  show "pod default/plain (no annotation): container created; \$ echo hello -> $(CRI exec "$pcid" -- echo hello 2>&1)"
+else
+  show "UNEXPECTED: the unannotated pod's container failed: $pcid"; status=1
+fi
+for p in "$pod" "$plain"; do
+  CRI stopp "$p" >/dev/null 2>&1 || true
+  CRI rmp "$p" >/dev/null 2>&1 || true
+done
 
 say "4/5 the same profile enforced through runc (nri-seccomp apply + runc run)"
 bundle="$RUN/bundle"

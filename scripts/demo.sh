@@ -49,7 +49,7 @@ E2E_CGROUP_PARENT="/nri-seccomp-e2e"
 E2E_RUNC_ROOT="$RUN/runc-root"
 E2E_ROOTFS="$E2E_WORK/images/rootfs"
 E2E_PLUGIN_LOG="$RUN/plugin.log"
-E2E_PLUGIN_PIDFILE="$RUN/plugin.pid"
+E2E_PLUGIN_PIDFILE="$E2E_WORK/plugin.pid"  # outside $RUN: a stale daemon is found and stopped
 E2E_PROFILE_DIRS=("$src/config/profiles")
 ANN="seccomp.noderesource.dev"
 
@@ -69,7 +69,7 @@ full="$("$CONTAINERD_DIR/containerd" --version | awk '{print $3}')"
 e2e_prepare_images "$E2E_WORK"
 e2e_cd_init
 E2E_CD_LOG="$RUN/containerd.log"
-e2e_cd_cleanup; e2e_cd_wipe; rm -f "$E2E_CD_CONFIG"
+e2e_plugin_stop KILL; e2e_cd_cleanup; e2e_cd_wipe; rm -f "$E2E_CD_CONFIG"
 e2e_cd_write_config
 e2e_cd_start
 e2e_import_images "$E2E_CTR" "$E2E_CD_ADDR" "$E2E_WORK"

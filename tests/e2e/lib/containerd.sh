@@ -121,7 +121,7 @@ e2e_cd_stop() {
   local pid
   [ -f "$E2E_CD_PIDFILE" ] || return 0
   pid="$(cat "$E2E_CD_PIDFILE")"
-  if kill -0 "$pid" 2>/dev/null; then
+  if { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$E2E_CD_CONFIG"; then
     kill -TERM "$pid" 2>/dev/null || true
     local i
     for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done

@@ -35,6 +35,12 @@ e2e_plugin_stop() {
   local sig="${1:-TERM}" pid
   [ -f "$E2E_PLUGIN_PIDFILE" ] || return 0
   pid="$(cat "$E2E_PLUGIN_PIDFILE")"
+  # A pid file left by a run that was killed outright may name a recycled
+  # pid: signal it only while it is still our daemon.
+  if ! { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$E2E_WORK/cd/nri.sock"; then
+    rm -f "$E2E_PLUGIN_PIDFILE"
+    return 0
+  fi
   kill "-$sig" "$pid" 2>/dev/null || true
   local i
   for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done

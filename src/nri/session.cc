@@ -168,6 +168,10 @@ std::string Session::serve(int fd, bool& registered) {
     }
   }
   cv_.wait(lock, [this] { return connection_closed_ || stopping_; });
+  // Only a configured plugin counts as registered for the backoff reset: a
+  // runtime that accepts RegisterPlugin but fails Configure every time must
+  // not be hammered every initial_backoff.
+  registered = registered && configured_;
   current_ = nullptr;
   lock.unlock();
   mux.close("plugin stopping");

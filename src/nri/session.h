@@ -48,9 +48,8 @@ class Session {
   void stop();
 
  private:
-  enum class Outcome { lost, failed };
   // Serves one connection until it closes; `registered` tells whether the
-  // runtime accepted our registration on it.
+  // runtime accepted our registration and configured us on it.
   std::string serve(int fd, bool& registered);
   int connect_socket(std::string& error) const;
   bool wait_stop_for(std::chrono::milliseconds delay);

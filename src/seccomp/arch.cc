@@ -23,7 +23,7 @@ struct KnownArch {
 constexpr std::array<KnownArch, 19> kArches{{
     {"SCMP_ARCH_X86", SCMP_ARCH_X86, true, false},
     {"SCMP_ARCH_X86_64", SCMP_ARCH_X86_64, false, false},
-    {"SCMP_ARCH_X32", SCMP_ARCH_X32, false, false},
+    {"SCMP_ARCH_X32", SCMP_ARCH_X32, true, false},  // libseccomp compares 32 bits on x32
     {"SCMP_ARCH_ARM", SCMP_ARCH_ARM, true, false},
     {"SCMP_ARCH_AARCH64", SCMP_ARCH_AARCH64, false, false},
     {"SCMP_ARCH_MIPS", SCMP_ARCH_MIPS, true, true},

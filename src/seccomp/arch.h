@@ -16,7 +16,8 @@ struct ArchInfo {
   std::string name;        // "SCMP_ARCH_X86_64"
   uint32_t token = 0;      // libseccomp SCMP_ARCH_* token
   uint32_t audit_arch = 0; // value of seccomp_data.arch on this architecture
-  bool is_32bit = false;   // syscall arguments are 32 bits wide
+  bool is_32bit = false;   // libseccomp compares only the low 32 bits of arguments
+                           // (32-bit ABIs, and x32 and mips64n32 too)
   bool big_endian = false; // byte order of seccomp_data on this architecture
 };
 

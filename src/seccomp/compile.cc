@@ -277,7 +277,49 @@ std::string options_key(const CompileOptions& o) {
   return key;
 }
 
+bool is_range(Op op) { return op == Op::lt || op == Op::le || op == Op::ge || op == Op::gt; }
+bool is_exact(Op op) { return op == Op::eq || op == Op::masked_eq; }
+
 }  // namespace
+
+void check_libseccomp_hazards(const Policy& policy) {
+  struct Set {
+    size_t rule;
+    std::vector<Arg> args;
+  };
+  std::unordered_map<std::string_view, std::vector<Set>> by_name;
+  for (size_t i = 0; i < policy.syscalls.size(); ++i) {
+    const Rule& rule = policy.syscalls[i];
+    if (rule_matches_default(policy, rule)) continue;
+    for (auto& set : runc_condition_sets(rule)) {
+      if (set.size() < 2) continue;  // the hazard needs a shared condition plus another one
+      for (const auto& name : rule.names) by_name[name].push_back({i, set});
+    }
+  }
+  for (const auto& [name, sets] : by_name) {
+    for (size_t x = 0; x < sets.size(); ++x) {
+      for (size_t y = 0; y < sets.size(); ++y) {
+        if (x == y) continue;
+        const auto& a = sets[x].args;
+        const auto& b = sets[y].args;
+        for (const auto& shared : a) {
+          if (is_exact(shared.op) || std::find(b.begin(), b.end(), shared) == b.end()) continue;
+          for (const auto& ra : a) {
+            if (!is_range(ra.op) || ra.index == shared.index) continue;
+            for (const auto& eb : b) {
+              if (eb.index != ra.index || !is_exact(eb.op)) continue;
+              fail<ProfileError>(
+                  "syscalls[{}] and syscalls[{}] ({}): both have {} on args[{}], then {} and {} on args[{}]; "
+                  "libseccomp 2.5.4 never finishes compiling this combination (refusing instead of hanging)",
+                  sets[x].rule, sets[y].rule, name, op_name(shared.op), shared.index, op_name(ra.op),
+                  op_name(eb.op), ra.index);
+            }
+          }
+        }
+      }
+    }
+  }
+}
 
 uint32_t action_data(Action action, const std::optional<uint32_t>& errno_ret) {
   if (action == Action::errno_ret || action == Action::trace) return errno_ret.value_or(kDefaultErrno);
@@ -319,6 +361,7 @@ std::vector<std::string> target_architectures(const Policy& policy, const Compil
 CompiledPolicy check_and_compile(const Policy& policy, const CompileOptions& options) {
   CompiledPolicy out;
   check_static(policy, out.warnings);
+  check_libseccomp_hazards(policy);
   const auto targets = target_architectures(policy, options);
   for (const auto& name : targets) arch_info(name);  // unknown names first, before any work
   for (const auto& name : targets) {

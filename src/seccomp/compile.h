@@ -64,6 +64,14 @@ uint32_t action_data(Action action, const std::optional<uint32_t>& errno_ret);
 // without conditions yields one empty set (unconditional).
 std::vector<std::vector<Arg>> runc_condition_sets(const Rule& rule);
 
+// Refuses (ProfileError naming rules, syscall and arguments) rule patterns
+// libseccomp 2.5.4 never finishes compiling: two condition sets of one syscall
+// sharing an identical NE/LT/LE/GE/GT condition, where one then has a range
+// (LT/LE/GE/GT) and the other an EQ/MASKED_EQ on the same later argument
+// (found by experiment; seccomp_rule_add loops forever). Part of
+// check_and_compile, and run on every merge result.
+void check_libseccomp_hazards(const Policy& policy);
+
 // Whether runc skips the rule because it equals the default action (libseccomp
 // refuses such rules).
 bool rule_matches_default(const Policy& policy, const Rule& rule);

@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "common/error.h"
+#include "seccomp/compile.h"
 #include "seccomp/merge_combine.h"
 
 namespace nri_seccomp::seccomp {
@@ -92,6 +93,11 @@ Policy merge(const Policy* base, std::span<const Policy> overlays, const std::ve
   });
   if (!all_spec_allow) flags.erase(std::string(kSpecAllow));
   out.flags.assign(flags.begin(), flags.end());
+  try {
+    check_libseccomp_hazards(out);
+  } catch (const ProfileError& e) {
+    fail<ProfileError>("the exact merge result cannot be compiled by libseccomp 2.5.4: {}", e.what());
+  }
   return out;
 }
 

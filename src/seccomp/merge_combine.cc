@@ -175,8 +175,15 @@ Policy combine(std::span<const Policy* const> inputs, const Combiner& combiner,
       if (v != result_default) {
         try {
           Region cell{Cube{}};
+          // Concrete pieces first, so the complements are cut out of a small
+          // region instead of being written out on their own.
           for (size_t i = 0; i < inputs.size() && !cell.empty(); ++i) {
-            cell = region::intersect(cell, meanings[i].pieces[choice[i]].materialize());
+            const auto& piece = meanings[i].pieces[choice[i]];
+            if (!piece.complement_of) cell = region::intersect(cell, piece.region);
+          }
+          for (size_t i = 0; i < inputs.size() && !cell.empty(); ++i) {
+            const auto& piece = meanings[i].pieces[choice[i]];
+            if (piece.complement_of) cell = region::subtract(cell, *piece.complement_of);
           }
           auto& reg = by_verdict[v];
           reg.insert(reg.end(), cell.begin(), cell.end());

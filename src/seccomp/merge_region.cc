@@ -368,6 +368,26 @@ Region complement(const Region& r) {
   return out;
 }
 
+Region subtract(const Region& a, const Region& r) {
+  Region out = a;
+  for (const auto& cut : r) {
+    Region next;
+    for (const auto& c : out) {
+      if (!overlap(c, cut)) {
+        next.push_back(c);
+        continue;
+      }
+      for (auto& piece : intersect(Region{c}, complement(cut))) next.push_back(piece);
+    }
+    out = simplify(std::move(next));
+    if (out.size() > kMaxCubes) {
+      throw NotRepresentable(fmt::format("the exact result needs more than {} condition sets", kMaxCubes));
+    }
+    if (out.empty()) break;
+  }
+  return out;
+}
+
 namespace {
 bool contains(const Cube& outer, const Cube& inner) {
   for (size_t i = 0; i < 6; ++i) {

@@ -58,6 +58,9 @@ Region intersect(const Region& a, const Region& b);
 // Exact complement; throws NotRepresentable.
 Region complement(const Cube& c);
 Region complement(const Region& r);
+// a minus r, cube by cube: stays small when a is small even if the
+// complement of r would not be. Throws NotRepresentable.
+Region subtract(const Region& a, const Region& r);
 // Drops cubes contained in another cube of the same region, and duplicates.
 Region simplify(Region r);
 

@@ -1,0 +1,89 @@
+// The compiled filters in the real kernel: a forked child sets no_new_privs,
+// loads our BPF with seccomp(SECCOMP_SET_MODE_FILTER) and reports how a denied
+// and an allowed syscall behaved through its exit status.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+
+#include "seccomp/arch.h"
+#include "seccomp/merge.h"
+#include "seccomp/runtime_default.h"
+#include "seccomp/transform.h"
+#include "support.h"
+
+namespace nri_seccomp::seccomp {
+namespace {
+
+constexpr int kAllowedWorked = 100;
+
+// Child: install the native program, try mkdirat (expected denied), then
+// getpid (expected allowed). Exit status: errno of the denied call, or
+// kAllowedWorked+errno-ish codes for unexpected outcomes; SIGSYS if killed.
+int run_in_child(const CompiledPolicy& compiled) {
+  const std::string native = native_arch();
+  const ArchProgram* program = nullptr;
+  for (const auto& p : compiled.programs) {
+    if (p.arch == native) program = &p;
+  }
+  if (program == nullptr) return -1;
+  const std::string dir = ::testing::TempDir() + "/nri-seccomp-kernel-test-" + std::to_string(getpid());
+  const pid_t pid = fork();
+  if (pid == 0) {
+    sock_fprog prog{static_cast<unsigned short>(program->instructions),
+                    reinterpret_cast<sock_filter*>(const_cast<uint8_t*>(program->bpf.data()))};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) _exit(201);
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) _exit(202);
+    if (syscall(SYS_getpid) <= 0) _exit(203);
+    const long rc = syscall(SYS_mkdirat, AT_FDCWD, dir.c_str(), 0700);
+    if (rc == 0) _exit(kAllowedWorked);
+    _exit(errno);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  rmdir(dir.c_str());
+  if (WIFSIGNALED(status)) return 1000 + WTERMSIG(status);
+  return WEXITSTATUS(status);
+}
+
+TEST(Kernel, ErrnoSeedDeniesWithEperm) {
+  const Policy seed = testing::load_seed("block-mkdir.json");
+  EXPECT_EQ(run_in_child(check_and_compile(seed, {})), EPERM);
+}
+
+TEST(Kernel, KillSeedKillsWithSigsys) {
+  const Policy seed = testing::load_seed("block-mkdir-kill.json");
+  EXPECT_EQ(run_in_child(check_and_compile(seed, {})), 1000 + SIGSYS);
+}
+
+TEST(Kernel, MergedDefaultPlusSeedDeniesAndAllowsTheRest) {
+  const Policy def = runtime_default();
+  const std::vector<Policy> overlays{testing::load_seed("block-mkdir.json")};
+  EXPECT_EQ(run_in_child(check_and_compile(def, {})), kAllowedWorked);  // the default allows mkdirat
+  EXPECT_EQ(run_in_child(check_and_compile(merge(&def, overlays), {})), EPERM);
+}
+
+TEST(Kernel, PreservedDefaultErrnoGivesEnosysWithoutDefaultErrnoRet) {
+  // Default ERRNO(ENOSYS), mkdirat not allowed: after the transform the policy
+  // has no defaultErrnoRet left for NRI to drop, and mkdirat still says ENOSYS.
+  Policy p = runtime_default();
+  for (auto& r : p.syscalls) std::erase(r.names, "mkdirat");
+  p.default_errno = ENOSYS;
+  const Policy preserved = preserve_default_errno(p);
+  ASSERT_FALSE(preserved.default_errno.has_value());
+  EXPECT_EQ(run_in_child(check_and_compile(preserved, {})), ENOSYS);
+  Policy dropped = p;  // what NRI would have made of the untransformed policy
+  dropped.default_errno.reset();
+  EXPECT_EQ(run_in_child(check_and_compile(dropped, {})), EPERM);
+}
+
+}  // namespace
+}  // namespace nri_seccomp::seccomp

@@ -112,6 +112,19 @@ seccomp::CompileOptions final_check_options(const State& state) {
   return options;
 }
 
+// The overlay with every verdict stricter than LOG replaced by LOG.
+seccomp::Policy log_instead_of_deny(seccomp::Policy p) {
+  auto soften = [](seccomp::Action& action, std::optional<uint32_t>& data) {
+    if (seccomp::stricter(action, seccomp::Action::log)) {
+      action = seccomp::Action::log;
+      data.reset();
+    }
+  };
+  soften(p.default_action, p.default_errno);
+  for (auto& rule : p.syscalls) soften(rule.action, rule.errno_ret);
+  return p;
+}
+
 struct Built {
   std::shared_ptr<const ReadyAdjustment> ready;
   std::shared_ptr<const seccomp::Policy> final_policy;
@@ -145,7 +158,24 @@ Built build_adjustment(const State& state, Base& base, const std::vector<const P
     if (mode == Mode::complain) {
       // No base filter means everything was allowed: complain relative to that.
       static const seccomp::Policy allow_all{};
-      *final_policy = seccomp::complain(base.policy ? *base.policy : allow_all, merged);
+      const seccomp::Policy& complain_base = base.policy ? *base.policy : allow_all;
+      try {
+        *final_policy = seccomp::complain(complain_base, merged);
+      } catch (const ProfileError&) {
+        // complain() compares base and merged region by region and can hit
+        // the engine's limits on argument-heavy bases (e.g. RuntimeDefault's
+        // personality rules). merge(base, overlays with every verdict
+        // stricter than LOG turned into LOG) is the same policy point by
+        // point - the overlays are LOG-or-weaker, so stricter-wins yields
+        // LOG exactly where they would deny more than the base, else the
+        // base - and it stays within what the merge already handled.
+        std::vector<seccomp::Policy> logged;
+        logged.reserve(overlays.size());
+        for (const auto& o : overlays) logged.push_back(log_instead_of_deny(o));
+        std::vector<std::string> logged_sources{"base " + base.label};
+        for (const auto* entry : entries) logged_sources.push_back("profile " + entry->name + " (logged)");
+        *final_policy = seccomp::merge(&complain_base, logged, logged_sources);
+      }
     } else {
       *final_policy = std::move(merged);
     }

@@ -87,6 +87,21 @@ SyscallMeaning meaning_of(const Policy& policy, const std::vector<size_t>& rules
   return meaning;
 }
 
+// The verdict when the syscall's rules (as libseccomp reads them) do not
+// depend on arguments, without building regions: the hot path of a merge.
+std::optional<Verdict> unconditional_verdict(const Policy& policy, const std::vector<size_t>& rules,
+                                             const Verdict& fallback) {
+  bool conditional = false;
+  for (size_t i : rules) {
+    const Rule& rule = policy.syscalls[i];
+    if (rule_matches_default(policy, rule)) continue;
+    if (rule.args.empty()) return rule_verdict(rule);  // the first unconditional rule wins
+    conditional = true;
+  }
+  if (conditional) return std::nullopt;
+  return fallback;
+}
+
 bool unconditional(const SyscallMeaning& m) {
   return m.pieces.size() == 1 && !m.pieces[0].complement_of && m.pieces[0].region.size() == 1 &&
          m.pieces[0].region[0].unconditional();
@@ -94,6 +109,8 @@ bool unconditional(const SyscallMeaning& m) {
 
 using ArgKey = std::tuple<uint32_t, uint8_t, uint64_t, uint64_t>;
 using RuleKey = std::tuple<Verdict, std::vector<ArgKey>>;
+
+RuleKey unconditional_key(const Verdict& v) { return {v, {}}; }
 
 RuleKey rule_key(const Verdict& v, const Cube& cube) {
   std::vector<ArgKey> args;
@@ -143,26 +160,29 @@ Policy combine(std::span<const Policy* const> inputs, const Combiner& combiner,
   }
   const Verdict result_default = options.result_default.value_or(combiner(defaults));
 
-  std::map<RuleKey, std::set<std::string>> emitted;
+  std::map<RuleKey, std::set<std::string_view>> emitted;  // names live in the inputs
   std::vector<SyscallMeaning> meanings(inputs.size());
   std::vector<Verdict> verdicts(inputs.size());
   for (std::string_view name : names) {
     bool all_unconditional = true;
+    std::vector<const std::vector<size_t>*> rule_lists(inputs.size());
     for (size_t i = 0; i < inputs.size(); ++i) {
       auto it = indexes[i].find(name);
-      const auto& rules = it == indexes[i].end() ? kNoRules : it->second;
-      if (rules.empty()) {
-        meanings[i] = {{{Region{Cube{}}, defaults[i]}}};
-      } else {
-        meanings[i] = meaning_of(*inputs[i], rules, name, source(i));
-      }
-      if (unconditional(meanings[i])) verdicts[i] = meanings[i].pieces[0].verdict;
+      rule_lists[i] = it == indexes[i].end() ? &kNoRules : &it->second;
+      if (auto v = unconditional_verdict(*inputs[i], *rule_lists[i], defaults[i])) verdicts[i] = *v;
       else all_unconditional = false;
     }
     if (all_unconditional) {
       const Verdict v = combiner(verdicts);
-      if (v != result_default) emitted[rule_key(v, Cube{})].insert(std::string(name));
+      if (v != result_default) emitted[unconditional_key(v)].insert(name);
       continue;
+    }
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      if (auto v = unconditional_verdict(*inputs[i], *rule_lists[i], defaults[i])) {
+        meanings[i] = {{{Region{Cube{}}, *v, std::nullopt}}};
+      } else {
+        meanings[i] = meaning_of(*inputs[i], *rule_lists[i], name, source(i));
+      }
     }
     // Every combination of one piece per input is a disjoint cell whose
     // verdict is the combination of the pieces' verdicts. Cells that get the
@@ -205,7 +225,7 @@ Policy combine(std::span<const Policy* const> inputs, const Combiner& combiner,
     }
     for (auto& [verdict, reg] : by_verdict) {
       reg = region::simplify(std::move(reg));
-      for (const auto& cube : reg) emitted[rule_key(verdict, cube)].insert(std::string(name));
+      for (const auto& cube : reg) emitted[rule_key(verdict, cube)].insert(name);
     }
   }
 

@@ -17,7 +17,15 @@
 //  - flags: union, except SECCOMP_FILTER_FLAG_SPEC_ALLOW, which weakens the
 //    process and is kept only if every input has it.
 //  - SCMP_ACT_NOTIFY / listenerPath are refused.
-//  - where the exact result cannot be written as OCI rules, ProfileError.
+//  - bounded ranges and holes on one argument (which OCI cannot say with one
+//    condition per index) are written as aligned SCMP_CMP_MASKED_EQ blocks;
+//    where the exact result would need more than region::kMaxCubes condition
+//    sets for one syscall, or would hit a rule pattern libseccomp 2.5.4 never
+//    finishes compiling (check_libseccomp_hazards), ProfileError: never a
+//    weaker approximation.
+//  - inputs whose conditional rules of different actions overlap are refused
+//    (libseccomp would resolve them by tree order); the first unconditional
+//    rule of a syscall decides it, as in libseccomp.
 #pragma once
 
 #include <span>

@@ -16,7 +16,11 @@ namespace nri_seccomp::seccomp {
 // explicit rule with the original errno (conditional syscalls get rules for
 // the argument values their rules do not cover). Limits, documented: syscall
 // numbers libseccomp does not know, and names that exist on only some of the
-// target architectures, still get EPERM. The same applies to a TRACE default.
+// target architectures, still get EPERM; so do argument values outside a
+// conditional syscall's rules when writing them out exactly would take more
+// than region::kMaxCubes condition sets (e.g. runtime default's personality,
+// five exact values). The action never changes, only the errno. The same
+// applies to a TRACE default.
 // Policies whose default carries EPERM (or no data) are returned unchanged
 // except that defaultErrnoRet is removed. `architectures` empty: the policy's
 // own, else the native architecture plus sub-architectures.

@@ -156,7 +156,6 @@ TEST(Compile, RefusesFiltersOverTheKernelLimit) {
     p.syscalls.push_back(rule({"ioctl"}, Action::allow, {Arg{1, i, 0, Op::eq}, Arg{2, i * 3, 0, Op::masked_eq}}));
   }
   const std::string e = error_of(p);
-  std::cerr << e << "\n";
   EXPECT_EQ(e.rfind("the filter needs ", 0), 0U) << e;
   EXPECT_NE(e.find("BPF instructions (kernel limit 4096): SCMP_ARCH_X86_64="), std::string::npos) << e;
 }

@@ -3,6 +3,8 @@
 // programs without crashing.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "common/error.h"
 #include "seccomp/bpf_eval.h"
 
@@ -82,6 +84,40 @@ TEST(BpfEval, ActionValuesRoundTrip) {
   EXPECT_EQ(ret_data(ret_value(Action::errno_ret, 38)), 38U);
   EXPECT_EQ(describe_ret(ret_value(Action::errno_ret, 38)), "ERRNO(38)");
   EXPECT_THROW(action_of_ret(0x12340000U), Error);
+}
+
+}  // namespace
+}  // namespace nri_seccomp::seccomp
+
+namespace nri_seccomp::seccomp {
+namespace {
+
+// Random programs (seeded): the evaluator either answers or throws Error,
+// whatever the bytes (a crash or hang here fails the test binary).
+TEST(BpfEval, RandomProgramsNeverCrash) {
+  std::mt19937_64 rng(4242);
+  int answered = 0, refused = 0;
+  for (int round = 0; round < 5000; ++round) {
+    std::vector<BpfInsn> p(1 + rng() % 12);
+    for (auto& in : p) {
+      in.code = static_cast<uint16_t>(rng() % 2 ? rng() % 0x100 : (rng() % 8) | (rng() % 16) << 4);
+      in.jt = static_cast<uint8_t>(rng() % 4);
+      in.jf = static_cast<uint8_t>(rng() % 4);
+      in.k = static_cast<uint32_t>(rng() % 3 ? rng() % 72 : rng());
+    }
+    SeccompData d;
+    d.nr = static_cast<int32_t>(rng());
+    d.arch = static_cast<uint32_t>(rng());
+    for (auto& a : d.args) a = rng();
+    try {
+      evaluate(p, d, rng() % 2);
+      ++answered;
+    } catch (const Error&) {
+      ++refused;
+    }
+  }
+  EXPECT_GT(answered, 100);
+  EXPECT_GT(refused, 100);
 }
 
 }  // namespace

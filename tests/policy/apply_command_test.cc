@@ -102,6 +102,19 @@ TEST_F(ApplyCommand, ExistingBundlePolicyIsTheCurrentPolicy) {
   EXPECT_EQ(seccomp::explain(policy, "SCMP_ARCH_X86_64", "reboot", {}).action, seccomp::Action::allow);
 }
 
+TEST_F(ApplyCommand, MergedPolicyThatFailsTheCheckIsNotWritten) {
+  auto c = config();
+  c["linux"]["seccomp"] = nlohmann::json::parse(R"({"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_PDP11"]})");
+  test::write_file(bundle.file("config.json"), c.dump());
+  const auto before = test::read_file(bundle.file("config.json"));
+  auto r = run_apply({"--bundle", bundle.path(), "--profiles-dir", profiles.path(), "--pod-annotation",
+                      "seccomp.noderesource.dev/pod=block-mkdir"},
+                     tmp);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("SCMP_ARCH_PDP11"), std::string::npos) << r.err;
+  EXPECT_EQ(test::read_file(bundle.file("config.json")), before);
+}
+
 TEST_F(ApplyCommand, UnannotatedIsUntouched) {
   const auto before = test::read_file(bundle.file("config.json"));
   auto r = run_apply({"--bundle", bundle.path(), "--profiles-dir", profiles.path()}, tmp);

@@ -7,8 +7,8 @@
 
 namespace nri_seccomp::seccomp {
 
-void to_nri(const Policy& policy, nri::pkg::api::v1alpha1::LinuxSeccomp& out);
+void to_nri(const Policy& policy, ::nri::pkg::api::v1alpha1::LinuxSeccomp& out);
 // Throws ProfileError on unknown action/op strings or an arg index > 5.
-Policy from_nri(const nri::pkg::api::v1alpha1::LinuxSeccomp& in);
+Policy from_nri(const ::nri::pkg::api::v1alpha1::LinuxSeccomp& in);
 
 }  // namespace nri_seccomp::seccomp

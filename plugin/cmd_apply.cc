@@ -149,10 +149,10 @@ int run_apply(const ApplyOptions& o) {
     bundle_config["linux"]["seccomp"] = Json::parse(seccomp::to_oci_json(handed));
     write_atomically(config_path, bundle_config.dump(2) + "\n");
   }
-  std::cout << fmt::format("decision outcome={} namespace={} pod={} container={} base={} profiles={} mode={} rules={} hash={}{}\n",
+  std::cout << fmt::format("decision outcome={} namespace={} pod={} container={} base={} profiles={} mode={} policy_rule={} hash={} syscall_rules={}{}\n",
                            policy::outcome_name(d.outcome), d.pod_namespace, d.pod, d.container, d.base,
                            profiles.empty() ? "-" : profiles, policy::mode_name(d.mode), d.rule,
-                           d.hash.empty() ? "-" : d.hash,
+                           d.hash.empty() ? "-" : d.hash, d.syscall_rules,
                            d.outcome == policy::Outcome::untouched ? fmt::format(" reason=\"{}\"", d.reason) : "");
   for (const auto& w : d.warnings) std::cerr << "nri-seccomp: warning: " << w << "\n";
   return 0;

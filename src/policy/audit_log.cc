@@ -23,7 +23,9 @@ std::string decision_json(const Decision& d) {
   j["mode"] = std::string(mode_name(d.mode));
   j["outcome"] = std::string(outcome_name(d.outcome));
   j["hash"] = d.hash;
-  j["rules"] = d.rule;
+  j["syscall_rules"] = d.syscall_rules;
+  j["policy_rule"] = d.rule;
+  j["reason_code"] = std::string(d.reason_code);
   j["reason"] = d.reason;
   j["warnings"] = d.warnings;
   j["cache"] = d.cache_hit ? "hit" : "miss";

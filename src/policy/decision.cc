@@ -23,15 +23,20 @@ struct Base {
   std::shared_ptr<const seccomp::Policy> policy; // null while unparsed or when unconfined
 };
 
-// A refusal reason (without the "nri-seccomp: pod ... container ...:" head).
+// A refusal reason (without the "nri-seccomp: pod ... container ...:" head)
+// and its fixed snake_case code (metrics label, audit field).
 class Refusal : public Error {
  public:
-  using Error::Error;
+  Refusal(std::string_view code, const std::string& what) : Error(what), code_(code) {}
+  std::string_view code() const { return code_; }
+
+ private:
+  std::string_view code_;  // always a string literal
 };
 
 template <typename... Args>
-[[noreturn]] void refuse(fmt::format_string<Args...> format, Args&&... args) {
-  throw Refusal(fmt::format(format, std::forward<Args>(args)...));
+[[noreturn]] void refuse(std::string_view code, fmt::format_string<Args...> format, Args&&... args) {
+  throw Refusal(code, fmt::format(format, std::forward<Args>(args)...));
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view sep = ",") {
@@ -64,7 +69,7 @@ Base resolve_base(const State& state, const api::Container& container) {
         try {
           local = state.localhost.get(profile.localhost_ref(), state.config.kubelet_seccomp_root, state.context);
         } catch (const Error& e) {
-          refuse("{}", e.what());
+          refuse("localhost_profile_invalid", "{}", e.what());
         }
         base.label = "localhost:" + local.path;
         base.identity = local.identity;
@@ -137,7 +142,7 @@ Built build_adjustment(const State& state, Base& base, const std::vector<const P
     try {
       base.policy = std::make_shared<const seccomp::Policy>(seccomp::from_nri(*base.current));
     } catch (const Error& e) {
-      refuse("the runtime's current seccomp policy cannot be read: {}", e.what());
+      refuse("current_policy_invalid", "the runtime's current seccomp policy cannot be read: {}", e.what());
     }
   }
   std::vector<seccomp::Policy> overlays;
@@ -180,7 +185,7 @@ Built build_adjustment(const State& state, Base& base, const std::vector<const P
       *final_policy = std::move(merged);
     }
   } catch (const Error& e) {
-    refuse("{} cannot be merged: {}", built.what, e.what());
+    refuse("merge_failed", "{} cannot be merged: {}", built.what, e.what());
   }
   auto ready = std::make_shared<ReadyAdjustment>();
   const seccomp::Policy handed = seccomp::preserve_default_errno(*final_policy, state.compile.architectures);
@@ -224,19 +229,19 @@ void decide_into(const State& state, const RuntimeSupport& runtime, const api::C
   try {
     asked = find_profile_request(config.annotation_prefix, container.name(), pod.annotations(), container.annotations());
   } catch (const Error& e) {
-    refuse("{}", e.what());
+    refuse("annotation_invalid", "{}", e.what());
   }
   if (asked) {
     d.replace = asked->replace;
     if (asked->replace && !settings.allow_replace) {
-      refuse("{} {} asks to replace the base policy with {}, but {} does not allow replacement (allowReplace: false)",
+      refuse("replace_not_allowed", "{} {} asks to replace the base policy with {}, but {} does not allow replacement (allowReplace: false)",
              asked->where, asked->key, join(asked->names), settings.rule == "defaults" ? "the policy defaults" : "rule " + settings.rule);
     }
     if (settings.allowed_profiles) {
       for (const auto& name : asked->names) {
         const auto& allowed = *settings.allowed_profiles;
         if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-          refuse("profile {} ({} {}) is not allowed by {} (allowedProfiles: [{}])", name, asked->where, asked->key,
+          refuse("profile_not_allowed", "profile {} ({} {}) is not allowed by {} (allowedProfiles: [{}])", name, asked->where, asked->key,
                  settings.rule == "defaults" ? "the policy defaults" : "rule " + settings.rule, join(allowed, ", "));
         }
       }
@@ -259,7 +264,7 @@ void decide_into(const State& state, const RuntimeSupport& runtime, const api::C
 
   if (unique.empty()) {
     if (base.unconfined && !settings.allow_unconfined) {
-      refuse("runs unconfined ({}) but {} does not allow unconfined containers (allowUnconfined: false) and no profile was selected; "
+      refuse("unconfined_not_allowed", "runs unconfined ({}) but {} does not allow unconfined containers (allowUnconfined: false) and no profile was selected; "
              "give it a seccomp profile or annotate {}",
              base.label, settings.rule == "defaults" ? "the policy defaults" : "rule " + settings.rule,
              container_key(config.annotation_prefix, container.name()));
@@ -274,7 +279,7 @@ void decide_into(const State& state, const RuntimeSupport& runtime, const api::C
       d.reason = "unsupported runtime allowed by policy";
       return;
     }
-    refuse("{}; refusing to create the container without its seccomp profiles {}", runtime.reason, join(d.profiles));
+    refuse("runtime_unsupported", "{}; refusing to create the container without its seccomp profiles {}", runtime.reason, join(d.profiles));
   }
 
   // Look the profiles up in the store (loaded and compiled ahead of time).
@@ -291,14 +296,14 @@ void decide_into(const State& state, const RuntimeSupport& runtime, const api::C
       entries.push_back(entry);
       continue;
     }
-    if (w.mandatory || config.on_missing_profile == MissingProfile::refuse) refuse("{}", problem);
+    if (w.mandatory || config.on_missing_profile == MissingProfile::refuse) refuse(entry == nullptr ? "profile_not_found" : "profile_invalid", "{}", problem);
     d.warnings.push_back(problem + "; skipped (onMissingProfile: fallback)");
   }
   d.profiles.clear();
   for (const auto* e : entries) d.profiles.push_back(e->name);
   if (entries.empty()) {
     if (base.unconfined && !settings.allow_unconfined) {
-      refuse("runs unconfined ({}), unconfined is not allowed and none of its profiles could be used: {}", base.label,
+      refuse("unconfined_not_allowed", "runs unconfined ({}), unconfined is not allowed and none of its profiles could be used: {}", base.label,
              join(d.warnings, "; "));
     }
     d.reason = "no usable profile (onMissingProfile: fallback)";
@@ -315,12 +320,12 @@ void decide_into(const State& state, const RuntimeSupport& runtime, const api::C
   key += join(d.profiles);
   auto ready = state.decisions.find(key);
   d.cache_hit = ready != nullptr;
-  if (ready && !ready->check_error.empty()) refuse("{}", ready->check_error);
+  if (ready && !ready->check_error.empty()) refuse("check_failed", "{}", ready->check_error);
   if (!ready) {
     Built built = build_adjustment(state, base, entries, d.replace, settings.mode);
     PendingCheck check{key, built.ready, built.final_policy, built.what};
     if (pending == nullptr) {
-      if (auto error = check_pending(state, check); !error.empty()) refuse("{}", error);
+      if (auto error = check_pending(state, check); !error.empty()) refuse("check_failed", "{}", error);
       state.decisions.put(key, built.ready);
     } else {
       state.decisions.put(key, built.ready);  // before the check can record a failure over it
@@ -334,6 +339,7 @@ void decide_into(const State& state, const RuntimeSupport& runtime, const api::C
   auto& annotations = *adjust->mutable_annotations();
   for (const auto& [k, v] : ready->annotations) annotations[k] = v;
   d.hash = ready->hash;
+  d.syscall_rules = ready->seccomp.syscalls_size();
   d.outcome = Outcome::applied;
 }
 
@@ -384,6 +390,8 @@ Decision decide(const State& state, const RuntimeSupport& runtime, const api::Cr
     // policy other than the one policy asked for.
     d.outcome = Outcome::refused;
     const bool expected = dynamic_cast<const Error*>(&e) != nullptr;
+    const auto* refusal = dynamic_cast<const Refusal*>(&e);
+    d.reason_code = refusal != nullptr ? refusal->code() : expected ? "invalid_input" : "internal_error";
     d.reason = refusal_message(d.pod_namespace, d.pod, d.container,
                                expected ? std::string(e.what()) : fmt::format("internal error: {}", e.what()));
     d.hash.clear();

@@ -31,7 +31,9 @@ struct Decision {
   bool replace = false;
   std::string rule = "defaults";      // matching policy rule
   std::string reason;                 // refused: the full message sent to the runtime; untouched: why
+  std::string_view reason_code;       // refused: fixed snake_case code (profile_not_found, runtime_unsupported, ...)
   std::string hash;                   // applied: hash of the policy handed to NRI
+  int syscall_rules = 0;              // applied: syscall rules in that policy
   bool cache_hit = false;
   std::vector<std::string> warnings;  // e.g. profiles dropped by onMissingProfile: fallback
   std::chrono::microseconds duration{0};

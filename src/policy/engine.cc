@@ -181,12 +181,14 @@ void Engine::report(const State& state, const Decision& d) {
     if (spdlog::should_log(level)) {
       const std::string profiles = (d.replace ? "replace:" : "") + join(d.profiles, ",");
       const std::string duration = std::to_string(d.duration.count());
+      const std::string syscall_rules = std::to_string(d.syscall_rules);
       const std::string warnings = join(d.warnings, "; ");
       log::event(level, "decision",
                  {{"namespace", d.pod_namespace}, {"pod", d.pod}, {"container", d.container}, {"base", d.base},
                   {"profiles", profiles}, {"mode", mode_name(d.mode)}, {"outcome", outcome_name(d.outcome)},
-                  {"hash", d.hash}, {"rules", d.rule}, {"cache", d.cache_hit ? "hit" : "miss"},
-                  {"duration_us", duration}, {"reason", d.reason}, {"warnings", warnings}});
+                  {"hash", d.hash}, {"syscall_rules", syscall_rules}, {"policy_rule", d.rule},
+                  {"cache", d.cache_hit ? "hit" : "miss"}, {"duration_us", duration}, {"reason_code", d.reason_code},
+                  {"reason", d.reason}, {"warnings", warnings}});
     }
   }
   audit_.write(state.config.audit_log, d);
@@ -230,14 +232,32 @@ bool Engine::reload() {
     // Dirs may have changed with the config: fingerprint what we now watch.
     fingerprint_ = current_fingerprint();
     reload_ok_.fetch_add(1, std::memory_order_relaxed);
+    notify_reload(true);
     return true;
   } catch (const std::exception& e) {
     reload_error_.fetch_add(1, std::memory_order_relaxed);
     auto current = state();
     log::error("reload_failed", {{"error", e.what()},
                                  {"kept_generation", std::to_string(current ? current->generation : 0)}});
+    notify_reload(false);
     return false;
   }
+}
+
+void Engine::set_reload_observer(std::function<void(bool ok, size_t profiles_loaded)> observer) {
+  std::lock_guard lock(observer_mutex_);
+  reload_observer_ = std::move(observer);
+}
+
+void Engine::notify_reload(bool ok) {
+  std::function<void(bool, size_t)> observer;
+  {
+    std::lock_guard lock(observer_mutex_);
+    observer = reload_observer_;
+  }
+  if (!observer) return;
+  auto current = state();
+  observer(ok, current ? current->store.size() : 0);
 }
 
 void Engine::start_watching() {

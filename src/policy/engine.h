@@ -76,6 +76,9 @@ class Engine {
 
   // Called after every decision, on the request thread: keep it cheap.
   void set_observer(std::function<void(const Decision&)> observer);
+  // Called after every reload() (the poller's or a caller's), with whether it
+  // succeeded and how many profiles the current state holds.
+  void set_reload_observer(std::function<void(bool ok, size_t profiles_loaded)> observer);
 
   // Rebuilds the state now from the config file/text and profile dirs.
   // Returns false (and keeps the last good state) on error.
@@ -99,6 +102,7 @@ class Engine {
   std::string current_fingerprint() const;
   void report(const State& state, const Decision& d);
   void check_loop();
+  void notify_reload(bool ok);
 
   EngineOptions options_;
   seccomp::ResolveContext context_;
@@ -115,6 +119,7 @@ class Engine {
 
   std::mutex observer_mutex_;
   std::shared_ptr<const std::function<void(const Decision&)>> observer_;
+  std::function<void(bool, size_t)> reload_observer_;
   AuditLog audit_;
 
   std::atomic<uint64_t> applied_{0}, untouched_{0}, refused_{0}, cache_hits_{0}, cache_misses_{0};

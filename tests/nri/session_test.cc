@@ -16,19 +16,25 @@
 namespace nri_seccomp::testing {
 namespace {
 
+const std::string kProfilesDir = NRI_SECCOMP_SOURCE_DIR "/config/profiles";
+
 class DaemonTest : public ::testing::Test {
  protected:
   std::string socket() const { return dir_.file("nri.sock"); }
 
   std::unique_ptr<DaemonProcess> start_daemon(std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"run", "--socket", socket(), "--name", "seccomp", "--idx", "10"};
+    std::vector<std::string> args = {"run", "--socket", socket(), "--name", "seccomp", "--idx", "10",
+                                     "--profiles-dir", kProfilesDir};
     args.insert(args.end(), extra.begin(), extra.end());
     return std::make_unique<DaemonProcess>(DaemonProcess::Spawn{.args = args});
   }
 
+  // The realistic request's container asks for block-mkdir by annotation:
+  // the daemon answers with the merged policy.
   static void expect_create_works(TestRuntime& runtime) {
     auto response = runtime.create_container(make_realistic_create_request());
-    EXPECT_FALSE(response.adjust().linux().has_seccomp_policy());
+    EXPECT_TRUE(response.adjust().linux().has_seccomp_policy());
+    EXPECT_EQ(response.adjust().annotations().at("seccomp.noderesource.dev/applied-profiles"), "block-mkdir");
   }
 
   TempDir dir_;
@@ -60,7 +66,8 @@ TEST_F(DaemonTest, RegistersConfiguresSynchronizesAndServesCreateContainer) {
 
   expect_create_works(runtime);
   EXPECT_TRUE(daemon->wait_for_log(
-      "create_container namespace=default pod=demo-7d9f8c6b5-x2k4q container=app profile_type=runtime-default"));
+      "decision namespace=default pod=demo-7d9f8c6b5-x2k4q container=app base=current-policy profiles=block-mkdir "
+      "mode=enforce outcome=applied"));
 
   try {
     runtime.call("StartContainer", "");
@@ -157,7 +164,7 @@ TEST_F(DaemonTest, BadNameOrIndexIsRefused) {
 TEST_F(DaemonTest, RuntimeLaunchedModeUsesTheInheritedSocketAndExitsOnDisconnect) {
   int fds[2];
   ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
-  DaemonProcess daemon({.args = {"run"},
+  DaemonProcess daemon({.args = {"run", "--profiles-dir", kProfilesDir},
                         .env = {"NRI_PLUGIN_SOCKET=" + std::to_string(fds[1]), "NRI_PLUGIN_NAME=seccomp-launched",
                                 "NRI_PLUGIN_IDX=05"},
                         .inherit_fds = {fds[1]}});

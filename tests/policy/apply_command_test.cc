@@ -52,7 +52,7 @@ TEST_F(ApplyCommand, WritesTheMergedPolicyAndKeepsEverythingElse) {
                      tmp);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("decision outcome=applied namespace=default pod=apply container=app base=runtime-default "
-                        "profiles=block-mkdir mode=enforce rules=defaults hash=sha256:",
+                        "profiles=block-mkdir mode=enforce policy_rule=defaults hash=sha256:",
                         0),
             0u)
       << r.out;

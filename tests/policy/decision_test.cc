@@ -441,7 +441,7 @@ TEST_F(DecisionTest, AuditLogGetsOneJsonLinePerDecision) {
   EXPECT_EQ(lines[0]["base"], "runtime-default");
   EXPECT_EQ(lines[0]["profiles"], nlohmann::json::array({"block-mkdir"}));
   EXPECT_EQ(lines[0]["mode"], "enforce");
-  EXPECT_EQ(lines[0]["rules"], "defaults");
+  EXPECT_EQ(lines[0]["policy_rule"], "defaults");
   EXPECT_TRUE(lines[0]["duration_us"].is_number());
   EXPECT_EQ(lines[1]["outcome"], "refused");
   EXPECT_EQ(lines[1]["reason"].get<std::string>().rfind("nri-seccomp: pod default/demo container app: ", 0), 0u);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/error.h"
+#include "common/strings.h"
 #include "policy/annotations.h"
 #include "seccomp/merge.h"
 #include "seccomp/nri_convert.h"
@@ -37,15 +38,6 @@ class Refusal : public Error {
 template <typename... Args>
 [[noreturn]] void refuse(std::string_view code, fmt::format_string<Args...> format, Args&&... args) {
   throw Refusal(code, fmt::format(format, std::forward<Args>(args)...));
-}
-
-std::string join(const std::vector<std::string>& items, std::string_view sep = ",") {
-  std::string out;
-  for (const auto& i : items) {
-    if (!out.empty()) out += sep;
-    out += i;
-  }
-  return out;
 }
 
 Base resolve_base(const State& state, const api::Container& container) {

@@ -5,20 +5,12 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/strings.h"
 #include "policy/config.h"
 #include "policy/fingerprint.h"
 
 namespace nri_seccomp::policy {
 namespace {
-
-std::string join(const std::vector<std::string>& items, std::string_view sep) {
-  std::string out;
-  for (const auto& i : items) {
-    if (!out.empty()) out += sep;
-    out += i;
-  }
-  return out;
-}
 
 bool blank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 

@@ -75,6 +75,14 @@ void PluginService::synchronize(std::string_view payload, std::string& out) {
     sync_pending_.mutable_pods()->MergeFrom(request.pods());
     sync_pending_.mutable_containers()->MergeFrom(request.containers());
     sync_in_progress_ = true;
+    // Each chunk is bounded by the message size, their number is not: cap
+    // what we hold so a runaway peer cannot grow us without limit.
+    constexpr int kMaxSyncObjects = 200000;
+    if (sync_pending_.pods_size() + sync_pending_.containers_size() > kMaxSyncObjects) {
+      sync_pending_.Clear();
+      sync_in_progress_ = false;
+      fail<ProtocolError>("Synchronize: more than {} pods and containers across chunks", kMaxSyncObjects);
+    }
     response.set_more(true);
     response.SerializeToString(&out);
     return;

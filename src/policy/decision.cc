@@ -179,10 +179,20 @@ Built build_adjustment(const State& state, Base& base, const std::vector<const P
   } catch (const Error& e) {
     refuse("merge_failed", "{} cannot be merged: {}", built.what, e.what());
   }
+  // What the runtime gets is the errno-preserving form: that is the policy
+  // every check (here and the full compile check) must look at. The hazard
+  // check is cheap and stops rule patterns that hang libseccomp 2.5.4 before
+  // they reach the runtime's own compile.
+  auto handed = std::make_shared<seccomp::Policy>();
+  try {
+    *handed = seccomp::preserve_default_errno(*final_policy, state.compile.architectures);
+    seccomp::check_libseccomp_hazards(*handed);
+  } catch (const Error& e) {
+    refuse("merge_failed", "{}: the policy prepared for NRI is not usable: {}", built.what, e.what());
+  }
   auto ready = std::make_shared<ReadyAdjustment>();
-  const seccomp::Policy handed = seccomp::preserve_default_errno(*final_policy, state.compile.architectures);
-  ready->hash = seccomp::policy_hash(handed);
-  seccomp::to_nri(handed, ready->seccomp);
+  ready->hash = seccomp::policy_hash(*handed);
+  seccomp::to_nri(*handed, ready->seccomp);
   const auto& prefix = state.config.annotation_prefix;
   ready->annotations = {
       {applied_profiles_key(prefix), (replace ? std::string(kReplacePrefix) : std::string()) + join(names)},
@@ -190,7 +200,7 @@ Built build_adjustment(const State& state, Base& base, const std::vector<const P
       {mode_key(prefix), std::string(mode_name(mode))},
   };
   built.ready = std::move(ready);
-  built.final_policy = std::move(final_policy);
+  built.final_policy = std::move(handed);
   return built;
 }
 

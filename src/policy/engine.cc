@@ -217,12 +217,17 @@ bool Engine::reload() {
   fingerprint_ = fp;  // a broken edit is retried when the files change again, not every poll
   try {
     auto current = state();
+    const auto watched_before = current ? current->profile_dirs : options_.profile_dirs;
     auto next = build(current ? current->generation + 1 : 1);
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     log::info("reload_ok", {{"generation", std::to_string(next->generation)}, {"duration_ms", std::to_string(ms.count())}});
+    const bool dirs_changed = next->profile_dirs != watched_before;
     publish(std::move(next));
-    // Dirs may have changed with the config: fingerprint what we now watch.
-    fingerprint_ = current_fingerprint();
+    // Keep the fingerprint taken BEFORE the build: an edit that landed while
+    // we were building then still differs at the next poll and is loaded.
+    // If the config moved the watched dirs, force one more reload so the
+    // new dirs get a fingerprint of their own.
+    if (dirs_changed) fingerprint_.clear();
     reload_ok_.fetch_add(1, std::memory_order_relaxed);
     notify_reload(true);
     return true;

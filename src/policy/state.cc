@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "seccomp/arch.h"
 #include "seccomp/runtime_default.h"
 
 namespace nri_seccomp::policy {
@@ -19,7 +20,12 @@ std::shared_ptr<const ReadyAdjustment> DecisionCache::find(const std::string& ke
 
 void DecisionCache::put(const std::string& key, std::shared_ptr<const ReadyAdjustment> ready) {
   std::lock_guard lock(mutex_);
-  if (entries_.size() >= kMaxEntries && entries_.find(key) == entries_.end()) entries_.clear();
+  if (entries_.size() >= kMaxEntries && entries_.find(key) == entries_.end()) {
+    // Forget the good combinations (they are rebuilt on demand) but keep the
+    // ones whose merged policy failed its check: forgetting those would hand
+    // the failing policy out again, unchecked, once per eviction.
+    std::erase_if(entries_, [](const auto& entry) { return entry.second->check_error.empty(); });
+  }
   entries_.insert_or_assign(key, std::move(ready));
 }
 
@@ -44,14 +50,9 @@ size_t DecisionCache::size() const {
 
 seccomp::ResolveContext node_context() {
   seccomp::ResolveContext ctx = seccomp::default_container_context();
+  ctx.arch = seccomp::native_arch();  // libseccomp's view of this machine, one table for all
   struct utsname u {};
   if (::uname(&u) == 0) {
-    const std::string machine = u.machine;
-    if (machine == "x86_64") ctx.arch = "SCMP_ARCH_X86_64";
-    else if (machine == "aarch64") ctx.arch = "SCMP_ARCH_AARCH64";
-    else if (machine == "ppc64le") ctx.arch = "SCMP_ARCH_PPC64LE";
-    else if (machine == "s390x") ctx.arch = "SCMP_ARCH_S390X";
-    else if (machine == "riscv64") ctx.arch = "SCMP_ARCH_RISCV64";
     int major = 0, minor = 0;
     if (std::sscanf(u.release, "%d.%d", &major, &minor) == 2) ctx.kernel = {major, minor};
   }

@@ -397,6 +397,9 @@ std::shared_ptr<const CompiledPolicy> CompileCache::get_or_compile(const Policy&
   for (auto it = first; it != last; ++it) {
     if (same(it->second)) return it->second.compiled;  // a concurrent miss won the race
   }
+  // Bounded: every reload and every new combination adds entries. Dropping
+  // them all costs only recompiles, never correctness.
+  if (entries_.size() >= kMaxEntries) entries_.clear();
   entries_.emplace(h, Entry{policy, options, compiled});
   return compiled;
 }

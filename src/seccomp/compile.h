@@ -93,6 +93,7 @@ class CompileCache {
     CompileOptions options;
     std::shared_ptr<const CompiledPolicy> compiled;
   };
+  static constexpr size_t kMaxEntries = 4096;
   mutable std::mutex mutex_;
   std::unordered_multimap<uint64_t, Entry> entries_;
   std::atomic<uint64_t> hits_{0};

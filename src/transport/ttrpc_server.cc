@@ -1,5 +1,6 @@
 #include "transport/ttrpc_server.h"
 
+#include <algorithm>
 #include <exception>
 
 #include "common/log.h"
@@ -43,7 +44,11 @@ void TtrpcServer::handle_request(const MessageHeader& header, std::string_view b
   CallContext context;
   context.stream_id = header.stream_id;
   if (request_.timeout_nano() != 0) {
-    context.deadline = picked_up + std::chrono::nanoseconds(request_.timeout_nano());
+    // Clamp what the peer sends: a huge value would overflow the time point
+    // (undefined behaviour); a negative one is already expired.
+    constexpr int64_t kMaxTimeoutNanos = int64_t{24} * 3600 * 1000 * 1000 * 1000;
+    const int64_t nanos = std::clamp<int64_t>(request_.timeout_nano(), -1, kMaxTimeoutNanos);
+    context.deadline = picked_up + std::chrono::nanoseconds(nanos);
   }
 
   key_.assign(request_.service());

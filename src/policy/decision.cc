@@ -18,7 +18,7 @@ namespace api = ::nri::pkg::api::v1alpha1;
 // The container's policy before we touch it.
 struct Base {
   std::string label;     // for logs and the decision
-  std::string identity;  // for the decision cache
+  std::string identity;  // for the decision cache (empty for current-policy: see the key)
   bool unconfined = false;
   const api::LinuxSeccomp* current = nullptr;    // parsed only on a cache miss
   std::shared_ptr<const seccomp::Policy> policy; // null while unparsed or when unconfined
@@ -45,11 +45,10 @@ Base resolve_base(const State& state, const api::Container& container) {
   const auto& linux = container.linux();
   if (container.has_linux() && linux.has_seccomp_policy() && !linux.seccomp_policy().default_action().empty()) {
     // containerd >= 2.3 sends the policy it built: the most exact base there is.
+    // Its identity (the serialized bytes) is computed only once a profile is
+    // actually selected: untouched containers never pay for it.
     base.label = "current-policy";
     base.current = &linux.seccomp_policy();
-    std::string bytes;
-    linux.seccomp_policy().SerializePartialToString(&bytes);
-    base.identity = "current:" + bytes;
     return base;
   }
   auto assumed = state.config.assume_when_unknown;
@@ -313,8 +312,14 @@ void decide_into(const State& state, const RuntimeSupport& runtime, const api::C
   }
 
   // The runtime's current policy is big: key by an interned id, not its bytes.
-  std::string key = base.current != nullptr ? fmt::format("current#{}", state.decisions.intern_base(base.identity))
-                                            : base.identity;
+  std::string key;
+  if (base.current != nullptr) {
+    std::string identity = "current:";
+    base.current->AppendPartialToString(&identity);
+    key = fmt::format("current#{}", state.decisions.intern_base(identity));
+  } else {
+    key = base.identity;
+  }
   key += '\x1f';
   key += d.replace ? 'R' : 'M';
   key += mode_name(settings.mode);

@@ -93,7 +93,7 @@ class CompileCache {
     CompileOptions options;
     std::shared_ptr<const CompiledPolicy> compiled;
   };
-  static constexpr size_t kMaxEntries = 4096;
+  static constexpr size_t kMaxEntries = 512;  // tens of KiB each (policy + BPF per arch)
   mutable std::mutex mutex_;
   std::unordered_multimap<uint64_t, Entry> entries_;
   std::atomic<uint64_t> hits_{0};

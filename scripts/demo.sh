@@ -33,25 +33,9 @@ else
   say "1/5 using the existing build in $build"
 fi
 
-NRI_SECCOMP_BIN="$build/plugin/nri-seccomp"
-CRI_CLIENT_BIN="$build/tests/e2e/cri-client"
-E2E_JSON_BIN="$build/tests/e2e/e2e-json"
-export E2E_WORK="${E2E_WORK:-/var/tmp/nri-seccomp-e2e}"
-source "$lib/common.sh"
-source "$lib/images.sh"
-source "$lib/runc.sh"
-source "$lib/containerd.sh"
-source "$lib/plugin.sh"
-
-RUN="$E2E_WORK/demo"
-rm -rf "$RUN" && mkdir -p "$RUN"
-E2E_CGROUP_PARENT="/nri-seccomp-e2e"
-E2E_RUNC_ROOT="$RUN/runc-root"
-E2E_ROOTFS="$E2E_WORK/images/rootfs"
-E2E_PLUGIN_LOG="$RUN/plugin.log"
-E2E_PLUGIN_PIDFILE="$E2E_WORK/plugin.pid"  # outside $RUN: a stale daemon is found and stopped
+E2E_BUILD_DIR="$build"
+source "$lib/env.sh" demo
 E2E_PROFILE_DIRS=("$src/config/profiles")
-ANN="seccomp.noderesource.dev"
 
 cleanup() {
   e2e_plugin_stop TERM

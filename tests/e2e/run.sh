@@ -27,27 +27,9 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 77
 fi
 
-export E2E_WORK="${E2E_WORK:-/var/tmp/nri-seccomp-e2e}"
-NRI_SECCOMP_BIN="${NRI_SECCOMP_BIN:-$src/build/plugin/nri-seccomp}"
-CRI_CLIENT_BIN="${CRI_CLIENT_BIN:-$src/build/tests/e2e/cri-client}"
-E2E_JSON_BIN="${E2E_JSON_BIN:-$src/build/tests/e2e/e2e-json}"
-
-# shellcheck source=lib/common.sh
-source "$here/lib/common.sh"
-source "$here/lib/images.sh"
-source "$here/lib/runc.sh"
-source "$here/lib/containerd.sh"
-source "$here/lib/plugin.sh"
-
-RUN="$E2E_WORK/run-$mode"
-rm -rf "$RUN" && mkdir -p "$RUN"
-E2E_CGROUP_PARENT="/nri-seccomp-e2e"
-E2E_RUNC_ROOT="$RUN/runc-root"
-E2E_ROOTFS="$E2E_WORK/images/rootfs"
-E2E_PLUGIN_LOG="$RUN/plugin.log"
-E2E_PLUGIN_PIDFILE="$E2E_WORK/plugin.pid"  # outside $RUN: a stale daemon is found and stopped
+# shellcheck source=lib/env.sh
+source "$here/lib/env.sh" "run-$mode"
 E2E_PROFILE_DIRS=("$src/config/profiles" "$here/profiles")
-ANN="seccomp.noderesource.dev"
 
 cleanup_all() {
   e2e_plugin_stop KILL

@@ -39,7 +39,7 @@ struct ApplyOptions {
   std::string profile_type;  // empty: not sent (the bundle's linux.seccomp is the current policy)
   std::string localhost_ref;
   std::string runtime = "containerd";
-  std::string runtime_version = "2.2.0";
+  std::string runtime_version = "2.3.0";  // takes every policy: rule errnos and the current policy
 };
 
 std::pair<std::string, std::string> split_annotation(const std::string& kv, std::string_view option) {

@@ -23,6 +23,10 @@ enum class Mode { enforce, complain, off };
 enum class BaseAssumption { runtime_default, unconfined };
 enum class MissingProfile { refuse, fallback };
 enum class UnsupportedRuntime { refuse, allow };
+// For runtimes that crash on a syscall rule's errno (containerd 2.2.x, CRI-O
+// 1.34-1.36): refuse policies that need an errno other than EPERM, or send an
+// approximation (ENOSYS -> TRACE, others -> EPERM; docs/policy.md says what it weakens).
+enum class UnsupportedErrno { refuse, approximate };
 enum class UnknownSyscalls { error, ignore };
 
 std::string_view mode_name(Mode m);
@@ -55,6 +59,7 @@ struct Config {
   BaseAssumption assume_when_unknown = BaseAssumption::runtime_default;
   MissingProfile on_missing_profile = MissingProfile::refuse;
   UnsupportedRuntime unsupported_runtime = UnsupportedRuntime::refuse;
+  UnsupportedErrno unsupported_errno = UnsupportedErrno::refuse;
   UnknownSyscalls unknown_syscalls = UnknownSyscalls::error;
   std::string audit_log;       // JSON-lines path; empty: none
   std::string metrics_address; // host:port; empty: none (the daemon wires it)

@@ -7,6 +7,8 @@
 #include "policy/annotations.h"
 #include "seccomp/merge.h"
 #include "seccomp/nri_convert.h"
+#include "seccomp/rule_errno.h"
+#include "seccomp/runtime_default.h"
 #include "seccomp/transform.h"
 #include "seccomp/writer.h"
 
@@ -22,6 +24,11 @@ struct Base {
   bool unconfined = false;
   const api::LinuxSeccomp* current = nullptr;    // parsed only on a cache miss
   std::shared_ptr<const seccomp::Policy> policy; // null while unparsed or when unconfined
+  // Set when the base cannot be known (an unreadable Localhost file, CRI-O
+  // naming no profile): refused only once a profile must be merged into it,
+  // so containers we leave alone never fail for it.
+  std::string_view problem_code;
+  std::string problem;
 };
 
 // A refusal reason (without the "nri-seccomp: pod ... container ...:" head)
@@ -40,55 +47,120 @@ template <typename... Args>
   throw Refusal(code, fmt::format(format, std::forward<Args>(args)...));
 }
 
-Base resolve_base(const State& state, const api::Container& container) {
+// CRI-O names the profile it built for the container in this annotation:
+// "RuntimeDefault", "Unconfined" or the Localhost file's absolute path. CRI-O
+// sets it after copying the user's annotations, so a pod cannot forge it; it
+// is empty when the container has no seccomp field or got its profile from
+// an OCI artifact.
+constexpr std::string_view kCrioSeccompProfilePath = "io.kubernetes.cri-o.SeccompProfilePath";
+
+// The container's profile as the runtime tells it (where its row says it does).
+struct ProfileInfo {
+  enum Type { unknown, runtime_default, unconfined, localhost } type = unknown;
+  std::string localhost_ref;
+  std::string_view source;  // for messages
+};
+
+ProfileInfo profile_info(const RuntimeCaps& runtime, const api::Container& container) {
+  ProfileInfo info;
+  switch (runtime.profile_source) {
+    case ProfileSource::none:
+      return info;
+    case ProfileSource::nri_profile: {
+      info.source = "the container's seccomp profile";
+      if (!container.has_linux() || !container.linux().has_seccomp_profile()) return info;
+      const auto& profile = container.linux().seccomp_profile();
+      switch (profile.profile_type()) {
+        case api::SecurityProfile::LOCALHOST: info.type = ProfileInfo::localhost; info.localhost_ref = profile.localhost_ref(); break;
+        case api::SecurityProfile::UNCONFINED: info.type = ProfileInfo::unconfined; break;
+        default: info.type = ProfileInfo::runtime_default; break;
+      }
+      return info;
+    }
+    case ProfileSource::crio_annotation: {
+      info.source = kCrioSeccompProfilePath;
+      auto it = container.annotations().find(std::string(kCrioSeccompProfilePath));
+      if (it == container.annotations().end() || it->second.empty()) return info;
+      if (it->second == "RuntimeDefault") {
+        info.type = ProfileInfo::runtime_default;
+      } else if (it->second == "Unconfined") {
+        info.type = ProfileInfo::unconfined;
+      } else {
+        info.type = ProfileInfo::localhost;
+        info.localhost_ref = it->second;
+      }
+      return info;
+    }
+  }
+  return info;
+}
+
+Base runtime_default_base(const State& state, const RuntimeCaps& runtime, std::string_view suffix) {
   Base base;
+  base.label = fmt::format("runtime-default:{}{}", seccomp::runtime_default_name(runtime.runtime_default), suffix);
+  base.identity = fmt::format("runtime-default:{}", seccomp::runtime_default_name(runtime.runtime_default));
+  base.policy = state.runtime_default(runtime.runtime_default);
+  return base;
+}
+
+Base unconfined_base(std::string_view suffix) {
+  Base base;
+  base.label = fmt::format("unconfined{}", suffix);
+  base.identity = "unconfined";
+  base.unconfined = true;
+  return base;
+}
+
+// What the runtime would run without us, as its capability row lets us know it.
+Base resolve_base(const State& state, const RuntimeCaps& runtime, const api::Container& container) {
   const auto& linux = container.linux();
-  if (container.has_linux() && linux.has_seccomp_policy() && !linux.seccomp_policy().default_action().empty()) {
+  if (runtime.sends_current_policy && container.has_linux() && linux.has_seccomp_policy() &&
+      !linux.seccomp_policy().default_action().empty()) {
     // containerd >= 2.3 sends the policy it built: the most exact base there is.
     // Its identity (the serialized bytes) is computed only once a profile is
     // actually selected: untouched containers never pay for it.
+    Base base;
     base.label = "current-policy";
     base.current = &linux.seccomp_policy();
     return base;
   }
-  auto assumed = state.config.assume_when_unknown;
-  if (container.has_linux() && linux.has_seccomp_profile()) {
-    const auto& profile = linux.seccomp_profile();
-    switch (profile.profile_type()) {
-      case api::SecurityProfile::LOCALHOST: {
-        LocalhostProfile local;
-        try {
-          local = state.localhost.get(profile.localhost_ref(), state.config.kubelet_seccomp_root, state.context);
-        } catch (const Error& e) {
-          refuse("localhost_profile_invalid", "{}", e.what());
-        }
-        base.label = "localhost:" + local.path;
-        base.identity = local.identity;
-        base.policy = local.policy;
+  const ProfileInfo info = profile_info(runtime, container);
+  switch (info.type) {
+    case ProfileInfo::localhost: {
+      Base base;
+      LocalhostProfile local;
+      try {
+        local = state.localhost.get(info.localhost_ref, state.config.kubelet_seccomp_root,
+                                    state.context_for(runtime.runtime_default));
+      } catch (const Error& e) {
+        base.label = "localhost:" + info.localhost_ref;
+        base.problem_code = "localhost_profile_invalid";
+        base.problem = e.what();
         return base;
       }
-      case api::SecurityProfile::UNCONFINED:
-        base.label = "unconfined";
-        base.identity = "unconfined";
-        base.unconfined = true;
-        return base;
-      default:
-        base.label = "runtime-default";
-        base.identity = "runtime-default";
-        base.policy = state.runtime_default;
-        return base;
+      base.label = "localhost:" + local.path;
+      base.identity = local.identity;
+      base.policy = local.policy;
+      return base;
     }
+    case ProfileInfo::unconfined: return unconfined_base("");
+    case ProfileInfo::runtime_default: return runtime_default_base(state, runtime, "");
+    case ProfileInfo::unknown: break;
   }
-  if (assumed == BaseAssumption::unconfined) {
-    base.label = "unconfined(assumed)";
-    base.identity = "unconfined";
-    base.unconfined = true;
-  } else {
-    base.label = "runtime-default(assumed)";
-    base.identity = "runtime-default";
-    base.policy = state.runtime_default;
+  if (runtime.profile_source == ProfileSource::crio_annotation) {
+    // CRI-O's empty path also stands for a profile from an OCI artifact: any
+    // assumption could replace a stricter profile with a weaker one.
+    Base base;
+    base.label = "unknown";
+    base.problem_code = "base_unknown";
+    base.problem = fmt::format("{} reports no seccomp profile for the container ({} is empty: none was given, "
+                               "or it came from an OCI artifact), so the plugin cannot know the policy to merge into; "
+                               "set securityContext.seccompProfile (RuntimeDefault, Localhost or Unconfined)",
+                               runtime.label(), kCrioSeccompProfilePath);
+    return base;
   }
-  return base;
+  return state.config.assume_when_unknown == BaseAssumption::unconfined ? unconfined_base("(assumed)")
+                                                                        : runtime_default_base(state, runtime, "(assumed)");
 }
 
 // Where a profile name came from, for messages.
@@ -127,8 +199,8 @@ struct Built {
   std::string what;
 };
 
-Built build_adjustment(const State& state, Base& base, const std::vector<const ProfileEntry*>& entries, bool replace,
-                       Mode mode) {
+Built build_adjustment(const State& state, const RuntimeCaps& runtime, Base& base,
+                       const std::vector<const ProfileEntry*>& entries, bool replace, Mode mode) {
   if (base.current != nullptr && base.policy == nullptr) {
     try {
       base.policy = std::make_shared<const seccomp::Policy>(seccomp::from_nri(*base.current));
@@ -178,18 +250,40 @@ Built build_adjustment(const State& state, Base& base, const std::vector<const P
   } catch (const Error& e) {
     refuse("merge_failed", "{} cannot be merged: {}", built.what, e.what());
   }
-  // What the runtime gets is the errno-preserving form: that is the policy
-  // every check (here and the full compile check) must look at. The hazard
-  // check is cheap and stops rule patterns that hang libseccomp 2.5.4 before
-  // they reach the runtime's own compile.
+  // What the runtime gets is the form it can carry: that is the policy every
+  // check (here and the full compile check) must look at. Where rule errnos
+  // are safe, the default errno NRI drops is kept as explicit rules; where
+  // they crash the runtime, no rule carries one. The hazard check is cheap
+  // and stops rule patterns that hang libseccomp 2.5.4 before they reach the
+  // runtime's own compile.
   auto handed = std::make_shared<seccomp::Policy>();
+  auto ready = std::make_shared<ReadyAdjustment>();
+  if (runtime.rule_errno_safe) {
+    try {
+      *handed = seccomp::preserve_default_errno(*final_policy, state.compile.architectures);
+    } catch (const Error& e) {
+      refuse("merge_failed", "{}: the policy prepared for NRI is not usable: {}", built.what, e.what());
+    }
+  } else {
+    const auto fallback = state.config.unsupported_errno == UnsupportedErrno::approximate ? seccomp::ErrnoFallback::approximate
+                                                                                        : seccomp::ErrnoFallback::refuse;
+    try {
+      auto fitted = seccomp::without_rule_errno(*final_policy, fallback);
+      *handed = std::move(fitted.policy);
+      for (auto& change : fitted.changed) ready->warnings.push_back("unsupportedErrno: approximate: " + change);
+    } catch (const Error& e) {
+      refuse("errno_unsupported",
+             "{}: runtime {} cannot take an errno on seccomp syscall rules (its NRI crashes on them), and the exact policy needs {}; "
+             "upgrade to {} >= {}, use a base whose errnos are all EPERM (Unconfined, or such a Localhost profile), "
+             "or set unsupportedErrno: approximate (weaker, see docs/policy.md)",
+             built.what, runtime.label(), e.what(), runtime.name, runtime.errno_minimum);
+    }
+  }
   try {
-    *handed = seccomp::preserve_default_errno(*final_policy, state.compile.architectures);
     seccomp::check_libseccomp_hazards(*handed);
   } catch (const Error& e) {
     refuse("merge_failed", "{}: the policy prepared for NRI is not usable: {}", built.what, e.what());
   }
-  auto ready = std::make_shared<ReadyAdjustment>();
   ready->hash = seccomp::policy_hash(*handed);
   seccomp::to_nri(*handed, ready->seccomp);
   const auto& prefix = state.config.annotation_prefix;
@@ -203,7 +297,7 @@ Built build_adjustment(const State& state, Base& base, const std::vector<const P
   return built;
 }
 
-void decide_into(const State& state, const RuntimeSupport& runtime, const api::CreateContainerRequest& request,
+void decide_into(const State& state, const RuntimeCaps& runtime, const api::CreateContainerRequest& request,
                  api::CreateContainerResponse& response, Decision& d, std::optional<PendingCheck>* pending) {
   const auto& pod = request.pod();
   const auto& container = request.container();
@@ -260,11 +354,13 @@ void decide_into(const State& state, const RuntimeSupport& runtime, const api::C
   }
   for (const auto& w : unique) d.profiles.push_back(w.name);
 
-  Base base = resolve_base(state, container);
+  Base base = resolve_base(state, runtime, container);
   d.base = base.label;
 
+  // A base we cannot know may be no filter at all.
+  const bool maybe_unconfined = base.unconfined || base.problem_code == "base_unknown";
   if (unique.empty()) {
-    if (base.unconfined && !settings.allow_unconfined) {
+    if (maybe_unconfined && !settings.allow_unconfined) {
       refuse("unconfined_not_allowed", "runs unconfined ({}) but {} does not allow unconfined containers (allowUnconfined: false) and no profile was selected; "
              "give it a seccomp profile or annotate {}",
              base.label, settings.rule == "defaults" ? "the policy defaults" : "rule " + settings.rule,
@@ -274,7 +370,7 @@ void decide_into(const State& state, const RuntimeSupport& runtime, const api::C
     return;
   }
 
-  if (!runtime.supported) {
+  if (!runtime.applies_seccomp) {
     if (config.unsupported_runtime == UnsupportedRuntime::allow) {
       d.warnings.push_back(runtime.reason + "; unsupportedRuntime: allow lets the container start without profiles " + join(d.profiles));
       d.reason = "unsupported runtime allowed by policy";
@@ -303,13 +399,15 @@ void decide_into(const State& state, const RuntimeSupport& runtime, const api::C
   d.profiles.clear();
   for (const auto* e : entries) d.profiles.push_back(e->name);
   if (entries.empty()) {
-    if (base.unconfined && !settings.allow_unconfined) {
+    if (maybe_unconfined && !settings.allow_unconfined) {
       refuse("unconfined_not_allowed", "runs unconfined ({}), unconfined is not allowed and none of its profiles could be used: {}", base.label,
              join(d.warnings, "; "));
     }
     d.reason = "no usable profile (onMissingProfile: fallback)";
     return;
   }
+
+  if (!base.problem.empty() && !d.replace) refuse(base.problem_code, "{}", base.problem);
 
   // The runtime's current policy is big: key by an interned id, not its bytes.
   std::string key;
@@ -321,6 +419,8 @@ void decide_into(const State& state, const RuntimeSupport& runtime, const api::C
     key = base.identity;
   }
   key += '\x1f';
+  key += runtime.key();
+  key += '\x1f';
   key += d.replace ? 'R' : 'M';
   key += mode_name(settings.mode);
   key += '\x1f';
@@ -329,7 +429,7 @@ void decide_into(const State& state, const RuntimeSupport& runtime, const api::C
   d.cache_hit = ready != nullptr;
   if (ready && !ready->check_error.empty()) refuse("check_failed", "{}", ready->check_error);
   if (!ready) {
-    Built built = build_adjustment(state, base, entries, d.replace, settings.mode);
+    Built built = build_adjustment(state, runtime, base, entries, d.replace, settings.mode);
     PendingCheck check{key, built.ready, built.final_policy, built.what};
     if (pending == nullptr) {
       if (auto error = check_pending(state, check); !error.empty()) refuse("check_failed", "{}", error);
@@ -345,6 +445,7 @@ void decide_into(const State& state, const RuntimeSupport& runtime, const api::C
   adjust->mutable_linux()->mutable_seccomp_policy()->CopyFrom(ready->seccomp);
   auto& annotations = *adjust->mutable_annotations();
   for (const auto& [k, v] : ready->annotations) annotations[k] = v;
+  d.warnings.insert(d.warnings.end(), ready->warnings.begin(), ready->warnings.end());
   d.hash = ready->hash;
   d.syscall_rules = ready->seccomp.syscalls_size();
   d.outcome = Outcome::applied;
@@ -382,7 +483,7 @@ std::string check_pending(const State& state, const PendingCheck& pending) {
   }
 }
 
-Decision decide(const State& state, const RuntimeSupport& runtime, const api::CreateContainerRequest& request,
+Decision decide(const State& state, const RuntimeCaps& runtime, const api::CreateContainerRequest& request,
                 api::CreateContainerResponse& response, std::optional<PendingCheck>* pending) {
   const auto start = std::chrono::steady_clock::now();
   Decision d;

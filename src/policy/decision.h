@@ -13,7 +13,7 @@
 
 #include "nri.pb.h"
 #include "policy/config.h"
-#include "policy/runtime_gate.h"
+#include "policy/runtime_caps.h"
 #include "policy/state.h"
 
 namespace nri_seccomp::policy {
@@ -26,12 +26,12 @@ struct Decision {
   Outcome outcome = Outcome::untouched;
   Mode mode = Mode::enforce;
   std::string pod_namespace, pod, container;
-  std::string base;                   // runtime-default, runtime-default(assumed), current-policy, localhost:<path>, unconfined, unconfined(assumed)
+  std::string base;                   // runtime-default:containerd|cri-o[(assumed)], current-policy, localhost:<path>, unconfined[(assumed)], unknown
   std::vector<std::string> profiles;  // overlays in merge order (mandatory first); "replace:" not included
   bool replace = false;
   std::string rule = "defaults";      // matching policy rule
   std::string reason;                 // refused: the full message sent to the runtime; untouched: why
-  std::string_view reason_code;       // refused: fixed snake_case code (profile_not_found, runtime_unsupported, ...)
+  std::string_view reason_code;       // refused: fixed snake_case code (profile_not_found, runtime_unsupported, errno_unsupported, ...)
   std::string hash;                   // applied: hash of the policy handed to NRI
   int syscall_rules = 0;              // applied: syscall rules in that policy
   bool cache_hit = false;
@@ -61,7 +61,7 @@ struct PendingCheck {
 // of profiles that were each checked at load is exact, and the runtime
 // compiles the final filter itself, so a failing check can only turn an
 // already failing creation into a clearer refusal next time.
-Decision decide(const State& state, const RuntimeSupport& runtime,
+Decision decide(const State& state, const RuntimeCaps& runtime,
                 const ::nri::pkg::api::v1alpha1::CreateContainerRequest& request,
                 ::nri::pkg::api::v1alpha1::CreateContainerResponse& response,
                 std::optional<PendingCheck>* pending = nullptr);

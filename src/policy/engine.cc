@@ -18,7 +18,7 @@ bool blank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == 
 
 Engine::Engine(EngineOptions options) : options_(std::move(options)) {
   context_ = options_.context ? *options_.context : node_context();
-  runtime_ = std::make_shared<const RuntimeSupport>(check_runtime("", ""));
+  runtime_ = std::make_shared<const RuntimeCaps>(runtime_caps("", ""));
   fingerprint_ = current_fingerprint();
   publish(build(1));
   if (options_.background_checks) checker_ = std::thread([this] { check_loop(); });
@@ -99,15 +99,20 @@ std::shared_ptr<const State> Engine::state() const {
 }
 
 void Engine::set_runtime(std::string_view name, std::string_view version) {
-  auto support = std::make_shared<const RuntimeSupport>(check_runtime(name, version));
-  if (support->supported) {
-    log::info("runtime_gate", {{"runtime", name}, {"version", version}, {"seccomp_adjustment", "supported"}});
-  } else {
-    log::warn("runtime_gate", {{"runtime", name}, {"version", version}, {"seccomp_adjustment", "unsupported"},
-                               {"reason", support->reason}});
-  }
+  auto caps = std::make_shared<const RuntimeCaps>(runtime_caps(name, version));
+  auto yes_no = [](bool b) { return b ? "yes" : "no"; };
+  static constexpr std::string_view kSources[] = {"none", "nri-seccomp-profile", "cri-o-annotation"};
+  log::event(caps->applies_seccomp ? spdlog::level::info : spdlog::level::warn, "runtime_capabilities",
+             {{"runtime", name},
+              {"version", version},
+              {"seccomp_adjustment", caps->applies_seccomp ? "supported" : "unsupported"},
+              {"current_policy", yes_no(caps->sends_current_policy)},
+              {"rule_errno", caps->rule_errno_safe ? "safe" : "never-sent"},
+              {"profile_source", kSources[static_cast<int>(caps->profile_source)]},
+              {"runtime_default", seccomp::runtime_default_name(caps->runtime_default)},
+              {"reason", caps->reason}});
   std::lock_guard lock(state_mutex_);
-  runtime_ = std::move(support);
+  runtime_ = std::move(caps);
   runtime_name_ = std::string(name);
   runtime_version_ = std::string(version);
 }
@@ -136,7 +141,7 @@ void Engine::configure(std::string_view name, std::string_view version, std::str
 Decision Engine::decide(const ::nri::pkg::api::v1alpha1::CreateContainerRequest& request,
                         ::nri::pkg::api::v1alpha1::CreateContainerResponse& response) {
   std::shared_ptr<const State> state;
-  std::shared_ptr<const RuntimeSupport> runtime;
+  std::shared_ptr<const RuntimeCaps> runtime;
   {
     std::lock_guard lock(state_mutex_);
     state = state_;

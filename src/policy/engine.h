@@ -25,7 +25,7 @@
 #include "nri.pb.h"
 #include "policy/audit_log.h"
 #include "policy/decision.h"
-#include "policy/runtime_gate.h"
+#include "policy/runtime_caps.h"
 #include "policy/state.h"
 
 namespace nri_seccomp::policy {
@@ -110,7 +110,7 @@ class Engine {
 
   mutable std::mutex state_mutex_;  // guards state_ and runtime_ (pointer copies only)
   std::shared_ptr<const State> state_;
-  std::shared_ptr<const RuntimeSupport> runtime_;
+  std::shared_ptr<const RuntimeCaps> runtime_;
   std::string runtime_name_, runtime_version_;
 
   std::mutex reload_mutex_;         // one rebuild at a time; never taken by requests

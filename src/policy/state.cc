@@ -48,6 +48,15 @@ size_t DecisionCache::size() const {
   return entries_.size();
 }
 
+seccomp::ResolveContext State::context_for(seccomp::RuntimeDefault which) const {
+  // `context` already carries containerd's set (node_context()) or a caller's
+  // own; CRI-O gives containers a smaller default set.
+  if (which == seccomp::RuntimeDefault::containerd) return context;
+  seccomp::ResolveContext ctx = context;
+  ctx.caps = seccomp::default_container_caps(which);
+  return ctx;
+}
+
 seccomp::ResolveContext node_context() {
   seccomp::ResolveContext ctx = seccomp::default_container_context();
   ctx.arch = seccomp::native_arch();  // libseccomp's view of this machine, one table for all
@@ -75,7 +84,10 @@ std::shared_ptr<const State> build_state(StateInputs inputs, uint64_t generation
   state->compile.unknown_syscalls = state->config.unknown_syscalls == UnknownSyscalls::ignore
                                         ? seccomp::UnknownSyscalls::ignore
                                         : seccomp::UnknownSyscalls::error;
-  state->runtime_default = std::make_shared<const seccomp::Policy>(seccomp::runtime_default(state->context));
+  for (auto which : {seccomp::RuntimeDefault::containerd, seccomp::RuntimeDefault::cri_o}) {
+    state->runtime_defaults[static_cast<size_t>(which)] =
+        std::make_shared<const seccomp::Policy>(seccomp::runtime_default(state->context_for(which), which));
+  }
 
   StoreOptions store_options;
   store_options.dirs = state->profile_dirs;

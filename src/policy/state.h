@@ -19,6 +19,7 @@
 #include "seccomp/compile.h"
 #include "seccomp/model.h"
 #include "seccomp/reader.h"
+#include "seccomp/runtime_default.h"
 
 namespace nri_seccomp::policy {
 
@@ -27,6 +28,9 @@ struct ReadyAdjustment {
   ::nri::pkg::api::v1alpha1::LinuxSeccomp seccomp;
   std::string hash;              // seccomp::policy_hash of the policy handed to NRI
   std::vector<std::pair<std::string, std::string>> annotations;
+  // Where the runtime's row forced an approximation (unsupportedErrno:
+  // approximate): what changed, logged with every decision that uses it.
+  std::vector<std::string> warnings;
   // Set when the background check of the merged policy failed: later
   // requests for this combination are refused with it.
   std::string check_error;
@@ -59,9 +63,18 @@ struct State {
   ProfileStore store;
   seccomp::ResolveContext context;        // for runtime default and Localhost profiles
   seccomp::CompileOptions compile;
-  std::shared_ptr<const seccomp::Policy> runtime_default;
+  // The runtimes' RuntimeDefault profiles resolved for this node, each with
+  // its runtime's default capabilities; indexed by seccomp::RuntimeDefault.
+  std::shared_ptr<const seccomp::Policy> runtime_defaults[2];
   std::vector<std::string> warnings;      // config/store problems worth a log line
   std::shared_ptr<seccomp::CompileCache> compile_cache;  // shared across generations
+
+  const std::shared_ptr<const seccomp::Policy>& runtime_default(seccomp::RuntimeDefault which) const {
+    return runtime_defaults[static_cast<size_t>(which)];
+  }
+  // The node context with `which` runtime's default capabilities (for
+  // moby-style conditions in Localhost files).
+  seccomp::ResolveContext context_for(seccomp::RuntimeDefault which) const;
 
   mutable DecisionCache decisions;
   mutable LocalhostCache localhost;

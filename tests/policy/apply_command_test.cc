@@ -51,7 +51,7 @@ TEST_F(ApplyCommand, WritesTheMergedPolicyAndKeepsEverythingElse) {
                       "seccomp.noderesource.dev/container.app=block-mkdir", "--profile-type", "runtime-default"},
                      tmp);
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out.rfind("decision outcome=applied namespace=default pod=apply container=app base=runtime-default "
+  EXPECT_EQ(r.out.rfind("decision outcome=applied namespace=default pod=apply container=app base=runtime-default:containerd "
                         "profiles=block-mkdir mode=enforce policy_rule=defaults hash=sha256:",
                         0),
             0u)

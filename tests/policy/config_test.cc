@@ -30,6 +30,7 @@ kubeletSeccompRoot: /var/lib/kubelet/seccomp
 assumeWhenUnknown: unconfined
 onMissingProfile: fallback
 unsupportedRuntime: allow
+unsupportedErrno: approximate
 unknownSyscalls: ignore
 auditLog: /var/log/nri-seccomp/audit.jsonl
 metricsAddress: 127.0.0.1:9100
@@ -56,6 +57,7 @@ rules:
   EXPECT_EQ(c.assume_when_unknown, BaseAssumption::unconfined);
   EXPECT_EQ(c.on_missing_profile, MissingProfile::fallback);
   EXPECT_EQ(c.unsupported_runtime, UnsupportedRuntime::allow);
+  EXPECT_EQ(c.unsupported_errno, UnsupportedErrno::approximate);
   EXPECT_EQ(c.unknown_syscalls, UnknownSyscalls::ignore);
   EXPECT_EQ(c.audit_log, "/var/log/nri-seccomp/audit.jsonl");
   EXPECT_EQ(c.metrics_address, "127.0.0.1:9100");
@@ -71,6 +73,7 @@ TEST(Config, DefaultsWhenFieldsAreAbsent) {
   EXPECT_EQ(c.assume_when_unknown, BaseAssumption::runtime_default);
   EXPECT_EQ(c.on_missing_profile, MissingProfile::refuse);
   EXPECT_EQ(c.unsupported_runtime, UnsupportedRuntime::refuse);
+  EXPECT_EQ(c.unsupported_errno, UnsupportedErrno::refuse);
   auto e = effective_settings(c, "default", std::map<std::string, std::string>{});
   EXPECT_EQ(e.rule, "defaults");
   EXPECT_EQ(e.mode, Mode::enforce);
@@ -111,7 +114,7 @@ rules:
 TEST(Config, UnknownFieldsAreErrorsWithPathAndLine) {
   EXPECT_EQ(load_error(policy_yaml("profileDir: [/x]\n")),
             "config test.yaml: profileDir (line 3): unknown field (known fields: apiVersion, kind, annotationPrefix, "
-            "profileDirs, kubeletSeccompRoot, assumeWhenUnknown, onMissingProfile, unsupportedRuntime, unknownSyscalls, "
+            "profileDirs, kubeletSeccompRoot, assumeWhenUnknown, onMissingProfile, unsupportedRuntime, unsupportedErrno, unknownSyscalls, "
             "auditLog, metricsAddress, defaults, rules)");
   EXPECT_EQ(load_error(policy_yaml("defaults:\n  mod: enforce\n")),
             "config test.yaml: defaults.mod (line 4): unknown field (known fields: mode, profiles, mandatory, "

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "decision_fixture.h"
 #include "helpers.h"
 #include "policy/decision.h"
 #include "policy/engine.h"
@@ -20,59 +21,11 @@
 namespace nri_seccomp::policy {
 namespace {
 
-using seccomp::Action;
-using test::make_request;
-using test::RequestSpec;
-
-const std::string kContainerKey = "seccomp.noderesource.dev/container.app";
-const std::string kPodKey = "seccomp.noderesource.dev/pod";
-
-class DecisionTest : public ::testing::Test {
- protected:
-  void SetUp() override { test::write_test_profiles(profiles.path()); }
-
-  // config_body empty: no --config at all (annotation-driven only).
-  Engine& engine(const std::string& config_body = "", std::string runtime = "containerd",
-                 std::string version = "v2.3.4") {
-    EngineOptions o;
-    o.profile_dirs = {profiles.path()};
-    o.context = seccomp::default_container_context();
-    if (!config_body.empty()) {
-      o.config_path = work.file("policy.yaml");
-      test::write_file(o.config_path, test::policy_yaml(config_body));
-    }
-    engine_ = std::make_unique<Engine>(o);
-    engine_->set_runtime(runtime, version);
-    return *engine_;
-  }
-
-  Decision run(const RequestSpec& spec) {
-    response.Clear();
-    return engine_->decide(make_request(spec), response);
-  }
-
-  // What the policy handed to NRI gives `syscall` on x86_64 (no arguments).
-  Action action_of(const std::string& syscall) const {
-    auto policy = seccomp::from_nri(response.adjust().linux().seccomp_policy());
-    return seccomp::explain(policy, "SCMP_ARCH_X86_64", syscall, {}).action;
-  }
-
-  std::string annotation(const std::string& suffix) const {
-    const auto& a = response.adjust().annotations();
-    auto it = a.find("seccomp.noderesource.dev/" + suffix);
-    return it == a.end() ? "(absent)" : it->second;
-  }
-
-  testing::TempDir profiles, work;
-  std::unique_ptr<Engine> engine_;
-  ::nri::pkg::api::v1alpha1::CreateContainerResponse response;
-};
-
 TEST_F(DecisionTest, AnnotatedProfileMergesIntoRuntimeDefault) {
   engine();
   auto d = run({.pod_annotations = {{kContainerKey, "block-mkdir"}}});
   ASSERT_EQ(d.outcome, Outcome::applied) << d.reason;
-  EXPECT_EQ(d.base, "runtime-default");
+  EXPECT_EQ(d.base, "runtime-default:containerd");
   EXPECT_EQ(d.profiles, std::vector<std::string>{"block-mkdir"});
   EXPECT_EQ(d.rule, "defaults");
   EXPECT_EQ(action_of("mkdirat"), Action::errno_ret);
@@ -147,7 +100,7 @@ TEST_F(DecisionTest, UnknownProfileTypeUsesAssumeWhenUnknown) {
   engine();
   auto d = run({.pod_annotations = {{kContainerKey, "block-mkdir"}}, .profile = ""});
   ASSERT_EQ(d.outcome, Outcome::applied) << d.reason;
-  EXPECT_EQ(d.base, "runtime-default(assumed)");
+  EXPECT_EQ(d.base, "runtime-default:containerd(assumed)");
   EXPECT_EQ(action_of("reboot"), Action::errno_ret);
 
   engine("assumeWhenUnknown: unconfined\n");
@@ -438,7 +391,7 @@ TEST_F(DecisionTest, AuditLogGetsOneJsonLinePerDecision) {
   EXPECT_EQ(lines[0]["namespace"], "default");
   EXPECT_EQ(lines[0]["pod"], "demo");
   EXPECT_EQ(lines[0]["container"], "app");
-  EXPECT_EQ(lines[0]["base"], "runtime-default");
+  EXPECT_EQ(lines[0]["base"], "runtime-default:containerd");
   EXPECT_EQ(lines[0]["profiles"], nlohmann::json::array({"block-mkdir"}));
   EXPECT_EQ(lines[0]["mode"], "enforce");
   EXPECT_EQ(lines[0]["policy_rule"], "defaults");

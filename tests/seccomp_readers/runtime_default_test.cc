@@ -129,5 +129,43 @@ TEST(RuntimeDefault, MemoisedResultsMatchAndCapOrderDoesNotMatter) {
   EXPECT_NE(runtime_default(), first);  // a different context is not served from a's entry
 }
 
+// CRI-O's RuntimeDefault: containers/common's profile as CRI-O adjusts it
+// (clone, clone3 and unshare gated on CAP_SYS_ADMIN), for CRI-O's smaller
+// default capability set.
+TEST(CrioRuntimeDefault, EmbeddedSourceIsTheConfigFile) {
+  EXPECT_EQ(runtime_default_source(RuntimeDefault::cri_o),
+            test::slurp(std::string(NRI_SECCOMP_CONFIG_DIR) + "/runtime-default-crio.json"));
+}
+
+TEST(CrioRuntimeDefault, EnosysDefaultAndItsOwnEpermList) {
+  Policy p = runtime_default(default_container_context(RuntimeDefault::cri_o), RuntimeDefault::cri_o);
+  EXPECT_EQ(p.default_action, Action::errno_ret);
+  EXPECT_EQ(p.default_errno, 38u);
+  auto allowed = unconditional(p);
+  for (const char* name : {"read", "execve", "reboot", "mount", "ptrace", "keyctl"}) EXPECT_TRUE(allowed.count(name)) << name;
+  for (const char* name : {"clone", "clone3", "unshare", "chroot", "socket", "add_key"}) EXPECT_FALSE(allowed.count(name)) << name;
+  auto chroot = rules_for(p, "chroot");  // CAP_SYS_CHROOT is not a CRI-O default
+  ASSERT_EQ(chroot.size(), 1u);
+  EXPECT_EQ(chroot[0]->action, Action::errno_ret);
+  EXPECT_EQ(chroot[0]->errno_ret, 1u);
+  auto clone3 = rules_for(p, "clone3");
+  ASSERT_EQ(clone3.size(), 1u);
+  EXPECT_EQ(clone3[0]->errno_ret, 38u);
+  // clone: allowed without namespace flags, EPERM with any of the seven.
+  auto clone = rules_for(p, "clone");
+  EXPECT_EQ(clone.size(), 8u);
+  EXPECT_EQ(std::count_if(clone.begin(), clone.end(), [](const Rule* r) { return r->action == Action::errno_ret; }), 7);
+}
+
+TEST(CrioRuntimeDefault, CapabilitiesChangeItLikeCrioDoes) {
+  ResolveContext ctx = default_container_context(RuntimeDefault::cri_o);
+  ctx.caps.push_back("CAP_SYS_ADMIN");
+  ctx.caps.push_back("CAP_AUDIT_WRITE");
+  Policy p = runtime_default(ctx, RuntimeDefault::cri_o);
+  auto allowed = unconditional(p);
+  for (const char* name : {"clone", "clone3", "unshare", "bpf"}) EXPECT_TRUE(allowed.count(name)) << name;
+  for (const auto* rule : rules_for(p, "socket")) EXPECT_NE(rule->errno_ret, 22u);  // netlink audit allowed
+}
+
 }  // namespace
 }  // namespace nri_seccomp::seccomp

@@ -71,7 +71,7 @@ int run_daemon(const RunOptions& options) {
     SignalWatcher watcher(session);
     code = session.run();
   }
-  log::info("daemon_stopped", {{"exit_code", std::to_string(code)}});
+  log::info("daemon_stopped", {{"exit_code", code}});
   return code;
 }
 

@@ -9,11 +9,16 @@
 
 #include <fmt/format.h>
 
+#include "common/printable.h"
+
 namespace nri_seccomp {
 
+// Messages quote bytes from pods, files and the socket; what() is a C string,
+// so a NUL would cut the message short, and the runtime needs valid UTF-8:
+// every message is made printable (common/printable.h) when it is created.
 class Error : public std::runtime_error {
  public:
-  explicit Error(const std::string& what) : std::runtime_error(what) {}
+  explicit Error(const std::string& what) : std::runtime_error(printable(what)) {}
 };
 
 // Malformed bytes from a peer (frames, ttrpc envelopes, protobuf payloads).

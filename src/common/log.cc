@@ -6,6 +6,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 
 #include "common/error.h"
+#include "common/printable.h"
 
 namespace nri_seccomp::log {
 namespace {
@@ -15,26 +16,29 @@ std::atomic<Format> current_format{Format::text};
 bool needs_quotes(std::string_view v) {
   if (v.empty()) return true;
   for (char c : v) {
-    if (c == ' ' || c == '"' || c == '=' || c == '\n' || c == '\t') return true;
+    if (c == ' ' || c == '"' || c == '=' || c == '\\') return true;
   }
   return false;
 }
 
-void append_text_value(std::string& out, std::string_view v) {
+// Text values: control bytes and invalid UTF-8 from pods and files become
+// \xNN (printable()), so one event is always one line.
+void append_text_value(std::string& out, std::string_view raw) {
+  const std::string v = printable(raw);
   if (!needs_quotes(v)) {
     out.append(v);
     return;
   }
   out.push_back('"');
   for (char c : v) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    if (c == '\n') {
-      out.append("\\n");
-      continue;
-    }
+    if (c == '"') out.push_back('\\');
     out.push_back(c);
   }
   out.push_back('"');
+}
+
+void append_json_string(std::string& out, std::string_view v) {
+  out.append(nlohmann::json(std::string(v)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace
@@ -71,25 +75,28 @@ std::string render(std::string_view event, std::initializer_list<Field> fields) 
   std::string out;
   out.reserve(64 + fields.size() * 24);
   if (format() == Format::json) {
-    // The logger pattern opens the object with ts and level; we add the rest.
+    // The logger pattern opens the object with ts and level and closes it;
+    // we add the members in between.
     out.append("\"event\":");
-    out.append(nlohmann::json(std::string(event)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    for (const auto& [k, v] : fields) {
+    append_json_string(out, event);
+    for (const auto& field : fields) {
       out.push_back(',');
-      out.append(nlohmann::json(std::string(k)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      append_json_string(out, field.key());
       out.push_back(':');
-      out.append(nlohmann::json(std::string(v)).dump(-1, ' ', false,
-                                                     nlohmann::json::error_handler_t::replace));
+      if (field.numeric()) {
+        out.append(field.value());
+      } else {
+        append_json_string(out, field.value());
+      }
     }
-    out.push_back('}');
     return out;
   }
   out.append(event);
-  for (const auto& [k, v] : fields) {
+  for (const auto& field : fields) {
     out.push_back(' ');
-    out.append(k);
+    out.append(field.key());
     out.push_back('=');
-    append_text_value(out, v);
+    append_text_value(out, field.value());
   }
   return out;
 }

@@ -50,9 +50,9 @@ void PluginService::configure(std::string_view payload, std::string& out) {
   log::info("configured", {{"runtime", runtime_.name},
                            {"version", runtime_.version},
                            {"nri_version", runtime_.nri_version},
-                           {"registration_timeout_ms", std::to_string(runtime_.registration_timeout_ms)},
-                           {"request_timeout_ms", std::to_string(runtime_.request_timeout_ms)},
-                           {"config_bytes", std::to_string(request.config().size())}});
+                           {"registration_timeout_ms", runtime_.registration_timeout_ms},
+                           {"request_timeout_ms", runtime_.request_timeout_ms},
+                           {"config_bytes", request.config().size()}});
   try {
     handler_.configure(runtime_, request.config());
   } catch (const Error& e) {
@@ -95,8 +95,8 @@ void PluginService::synchronize(std::string_view payload, std::string& out) {
     sync_in_progress_ = false;
   }
   handler_.synchronize(request);
-  log::info("synchronized", {{"pods", std::to_string(request.pods_size())},
-                             {"containers", std::to_string(request.containers_size())}});
+  log::info("synchronized", {{"pods", request.pods_size()},
+                             {"containers", request.containers_size()}});
   response.set_more(false);
   response.SerializeToString(&out);
   if (callbacks_.synchronized) callbacks_.synchronized();

@@ -101,8 +101,8 @@ int Session::run() {
       attempt = 0;
     }
     ++attempt;
-    log::info("reconnecting", {{"attempt", std::to_string(attempt)},
-                               {"delay_ms", std::to_string(backoff.count())}});
+    log::info("reconnecting", {{"attempt", attempt},
+                               {"delay_ms", backoff.count()}});
     if (wait_stop_for(backoff)) return 0;
     backoff = std::min(backoff * 2, options_.max_backoff);
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/error.h"
+#include "common/printable.h"
 #include "common/strings.h"
 #include "policy/annotations.h"
 #include "seccomp/merge.h"
@@ -48,21 +49,39 @@ template <typename... Args>
 }
 
 // CRI-O names the profile it built for the container in this annotation:
-// "RuntimeDefault", "Unconfined" or the Localhost file's absolute path. CRI-O
-// sets it after copying the user's annotations, so a pod cannot forge it; it
-// is empty when the container has no seccomp field or got its profile from
-// an OCI artifact.
+// "RuntimeDefault", "Unconfined" or the Localhost file's absolute path; it is
+// empty when the container has no seccomp field or got its profile from an
+// OCI artifact. CRI-O writes it after the pod's annotations (so a pod cannot
+// forge it) but before the CRI request's own container annotations and
+// labels, which kubelet fills itself and other CRI clients may not: CRI-O
+// records those as JSON in the two annotations below, where a forged key
+// shows up.
 constexpr std::string_view kCrioSeccompProfilePath = "io.kubernetes.cri-o.SeccompProfilePath";
+constexpr std::string_view kCrioRequestAnnotations = "io.kubernetes.cri-o.Annotations";
+constexpr std::string_view kCrioRequestLabels = "io.kubernetes.cri-o.Labels";
+
+bool crio_request_sets_profile_path(const api::Container& container) {
+  for (auto key : {kCrioRequestAnnotations, kCrioRequestLabels}) {
+    auto it = container.annotations().find(std::string(key));
+    if (it != container.annotations().end() && it->second.find(kCrioSeccompProfilePath) != std::string::npos) return true;
+  }
+  return false;
+}
 
 // The container's profile as the runtime tells it (where its row says it does).
 struct ProfileInfo {
   enum Type { unknown, runtime_default, unconfined, localhost } type = unknown;
+  bool forged = false;  // the CRI request itself set CRI-O's annotation
   std::string localhost_ref;
   std::string_view source;  // for messages
 };
 
 ProfileInfo profile_info(const RuntimeCaps& runtime, const api::Container& container) {
   ProfileInfo info;
+  if (runtime.profile_source == ProfileSource::crio_annotation && crio_request_sets_profile_path(container)) {
+    info.forged = true;
+    return info;
+  }
   switch (runtime.profile_source) {
     case ProfileSource::none:
       return info;
@@ -148,12 +167,17 @@ Base resolve_base(const State& state, const RuntimeCaps& runtime, const api::Con
     case ProfileInfo::unknown: break;
   }
   if (runtime.profile_source == ProfileSource::crio_annotation) {
-    // CRI-O's empty path also stands for a profile from an OCI artifact: any
-    // assumption could replace a stricter profile with a weaker one.
+    // CRI-O's empty path also stands for a profile from an OCI artifact, and
+    // a forged one for anything: any assumption could replace a stricter
+    // profile with a weaker one.
     Base base;
     base.label = "unknown";
     base.problem_code = "base_unknown";
-    base.problem = fmt::format("{} reports no seccomp profile for the container ({} is empty: none was given, "
+    base.problem = info.forged
+        ? fmt::format("the CRI request for this container sets {} itself (in its annotations or labels), so the value "
+                      "{} shows is not the profile it built; refusing to merge into a base the plugin cannot know",
+                      kCrioSeccompProfilePath, runtime.label())
+        : fmt::format("{} reports no seccomp profile for the container ({} is empty: none was given, "
                                "or it came from an OCI artifact), so the plugin cannot know the policy to merge into; "
                                "set securityContext.seccompProfile (RuntimeDefault, Localhost or Unconfined)",
                                runtime.label(), kCrioSeccompProfilePath);
@@ -468,7 +492,9 @@ std::string mode_key(std::string_view prefix) { return fmt::format("{}/mode", pr
 
 std::string refusal_message(std::string_view pod_namespace, std::string_view pod, std::string_view container,
                             std::string_view reason) {
-  return fmt::format("nri-seccomp: pod {}/{} container {}: {}", pod_namespace, pod, container, reason);
+  // Names and reasons carry bytes from pods and files; the message travels as
+  // a protobuf string the runtime must be able to decode (valid UTF-8).
+  return printable(fmt::format("nri-seccomp: pod {}/{} container {}: {}", pod_namespace, pod, container, reason));
 }
 
 std::string check_pending(const State& state, const PendingCheck& pending) {

@@ -50,7 +50,7 @@ void Engine::check_loop() {
       const std::string error = check_pending(*state, pending);
       if (!error.empty()) {
         checks_failed_.fetch_add(1, std::memory_order_relaxed);
-        log::error("merged_policy_check_failed", {{"generation", std::to_string(state->generation)}, {"error", error}});
+        log::error("merged_policy_check_failed", {{"generation", state->generation}, {"error", error}});
       }
     }
     lock.lock();
@@ -81,14 +81,14 @@ std::shared_ptr<const State> Engine::build(uint64_t generation) const {
 }
 
 void Engine::publish(std::shared_ptr<const State> next) {
-  for (const auto& w : next->warnings) log::warn("policy_warning", {{"generation", std::to_string(next->generation)}, {"warning", w}});
-  log::info("policy_loaded", {{"generation", std::to_string(next->generation)},
+  for (const auto& w : next->warnings) log::warn("policy_warning", {{"generation", next->generation}, {"warning", w}});
+  log::info("policy_loaded", {{"generation", next->generation},
                               {"config", next->config.source},
                               {"profile_dirs", join(next->profile_dirs, ",")},
-                              {"profiles", std::to_string(next->store.size())},
-                              {"broken", std::to_string(next->store.broken())},
-                              {"reused", std::to_string(next->store.reused())},
-                              {"rules", std::to_string(next->config.rules.size())}});
+                              {"profiles", next->store.size()},
+                              {"broken", next->store.broken()},
+                              {"reused", next->store.reused()},
+                              {"rules", next->config.rules.size()}});
   std::lock_guard lock(state_mutex_);
   state_ = std::move(next);
 }
@@ -177,14 +177,12 @@ void Engine::report(const State& state, const Decision& d) {
     const auto level = d.outcome == Outcome::refused ? spdlog::level::warn : spdlog::level::info;
     if (spdlog::should_log(level)) {
       const std::string profiles = (d.replace ? "replace:" : "") + join(d.profiles, ",");
-      const std::string duration = std::to_string(d.duration.count());
-      const std::string syscall_rules = std::to_string(d.syscall_rules);
       const std::string warnings = join(d.warnings, "; ");
       log::event(level, "decision",
                  {{"namespace", d.pod_namespace}, {"pod", d.pod}, {"container", d.container}, {"base", d.base},
                   {"profiles", profiles}, {"mode", mode_name(d.mode)}, {"outcome", outcome_name(d.outcome)},
-                  {"hash", d.hash}, {"syscall_rules", syscall_rules}, {"policy_rule", d.rule},
-                  {"cache", d.cache_hit ? "hit" : "miss"}, {"duration_us", duration}, {"reason_code", d.reason_code},
+                  {"hash", d.hash}, {"syscall_rules", d.syscall_rules}, {"policy_rule", d.rule},
+                  {"cache", d.cache_hit ? "hit" : "miss"}, {"duration_us", d.duration.count()}, {"reason_code", d.reason_code},
                   {"reason", d.reason}, {"warnings", warnings}});
     }
   }
@@ -225,7 +223,7 @@ bool Engine::reload() {
     const auto watched_before = current ? current->profile_dirs : options_.profile_dirs;
     auto next = build(current ? current->generation + 1 : 1);
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-    log::info("reload_ok", {{"generation", std::to_string(next->generation)}, {"duration_ms", std::to_string(ms.count())}});
+    log::info("reload_ok", {{"generation", next->generation}, {"duration_ms", ms.count()}});
     const bool dirs_changed = next->profile_dirs != watched_before;
     publish(std::move(next));
     // Keep the fingerprint taken BEFORE the build: an edit that landed while
@@ -240,7 +238,7 @@ bool Engine::reload() {
     reload_error_.fetch_add(1, std::memory_order_relaxed);
     auto current = state();
     log::error("reload_failed", {{"error", e.what()},
-                                 {"kept_generation", std::to_string(current ? current->generation : 0)}});
+                                 {"kept_generation", current ? current->generation : 0}});
     notify_reload(false);
     return false;
   }

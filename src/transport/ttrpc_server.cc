@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "common/log.h"
+#include "common/printable.h"
 #include "google/rpc/status.pb.h"
 #include "transport/protobuf_wire.h"
 
@@ -97,7 +98,9 @@ void TtrpcServer::send_response(uint32_t stream_id, int32_t code, std::string_vi
   } else {
     google::rpc::Status status;
     status.set_code(code);
-    status.set_message(std::string(message));
+    // Every error text ends here: make sure the runtime can decode it (a
+    // protobuf string must be valid UTF-8, or the whole reply is dropped).
+    status.set_message(printable(message));
     std::string status_bytes = status.SerializeAsString();
     append_length_delimited_header(envelope_, 1, status_bytes.size());
     envelope_.append(status_bytes);

@@ -63,7 +63,7 @@ TEST(Annotations, RefusesBadCharacters) {
   EXPECT_EQ(refusal("block mkdir"),
             "annotation k: profile name \"block mkdir\" has ' ' at position 5 (allowed: letters, digits, '-', '_', '.')");
   EXPECT_EQ(refusal(std::string("a\x01", 2)),
-            "annotation k: profile name \"a\x01\" has byte 0x01 at position 1 (allowed: letters, digits, '-', '_', '.')");
+            "annotation k: profile name \"a\\x01\" has byte 0x01 at position 1 (allowed: letters, digits, '-', '_', '.')");
   EXPECT_EQ(refusal("-x"), "annotation k: profile name \"-x\" must start with a letter or digit");
   EXPECT_EQ(refusal(".hidden"), "annotation k: profile name \".hidden\" must start with a letter or digit");
 }

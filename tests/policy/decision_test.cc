@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "common/printable.h"
 #include "decision_fixture.h"
 #include "helpers.h"
 #include "policy/decision.h"
@@ -54,6 +55,16 @@ TEST_F(DecisionTest, UnknownProfileIsRefusedNamingPodContainerProfileAndDirs) {
   EXPECT_FALSE(response.has_adjust());
   EXPECT_THROW(engine_->create_container(make_request({.pod_annotations = {{kContainerKey, "no-such"}}}), response),
                Error);
+}
+
+TEST_F(DecisionTest, RefusalMessagesAreValidUtf8WithHostileBytesEscapedNotCut) {
+  engine();
+  using namespace std::string_literals;
+  auto d = run({.pod = "p\xff"s, .pod_annotations = {{kContainerKey, "block-mkdir,x\0\xfe\x1b"s}}});
+  ASSERT_EQ(d.outcome, Outcome::refused);
+  EXPECT_TRUE(is_printable(d.reason)) << d.reason;
+  EXPECT_EQ(d.reason.rfind("nri-seccomp: pod default/p\\xff container app: ", 0), 0u) << d.reason;
+  EXPECT_NE(d.reason.find("\\x00"), std::string::npos) << d.reason;  // the NUL is shown, nothing after it is lost
 }
 
 TEST_F(DecisionTest, MalformedAnnotationIsRefused) {

@@ -166,6 +166,21 @@ TEST_F(RuntimeMatrix, CriOWithoutAProfilePathIsNotGuessed) {
   EXPECT_EQ(run(crio("", {{kContainerKey, "replace:block-mkdir"}})).outcome, Outcome::applied);
 }
 
+TEST_F(RuntimeMatrix, CriOAnnotationSetByTheCriRequestItselfIsNotTrusted) {
+  engine("", "cri-o", "1.37.0");
+  // CRI-O copies the request's own container annotations over its own value
+  // and records them as JSON: a client that is not kubelet could claim Unconfined.
+  auto spec = crio("Unconfined", {{kContainerKey, "block-mkdir"}});
+  spec.container_annotations["io.kubernetes.cri-o.Annotations"] = R"({"io.kubernetes.cri-o.SeccompProfilePath":"Unconfined"})";
+  auto d = run(spec);
+  ASSERT_EQ(d.outcome, Outcome::refused);
+  EXPECT_EQ(d.reason_code, "base_unknown");
+  EXPECT_NE(d.reason.find("sets io.kubernetes.cri-o.SeccompProfilePath itself"), std::string::npos) << d.reason;
+  // kubelet's request annotations (without the key) are fine.
+  spec.container_annotations["io.kubernetes.cri-o.Annotations"] = R"({"io.kubernetes.container.hash":"1"})";
+  EXPECT_EQ(run(spec).outcome, Outcome::applied);
+}
+
 TEST_F(RuntimeMatrix, OnContainerdTheCriOAnnotationIsNotTrusted) {
   // A pod could set it on containerd; only CRI-O writes it itself.
   engine("", "containerd", "v2.3.4");

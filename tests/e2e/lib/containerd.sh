@@ -198,3 +198,15 @@ rt_spec_seccomp() {
   "$CRI_CLIENT_BIN" --endpoint "unix://$RT_ADDR" --timeout 30 inspect "$1" 2>/dev/null \
     | "$E2E_JSON_BIN" get - /info/info/runtimeSpec/linux/seccomp 2>/dev/null
 }
+
+# rt_deprecations: every deprecation containerd reports, one per line:
+# warnings in its log, and its deprecation service (`ctr deprecations
+# list`, where 2.3 reports config keys such as enable_cdi without logging).
+rt_deprecations() {
+  grep -i 'level=warn' "$RT_LOG" | grep -i deprecat
+  "$CONTAINERD_DIR/ctr" -a "$RT_ADDR" deprecations list 2>&1 | tail -n +2
+}
+# Deprecations about the machine, not about our config or use: this host
+# runs cgroup v1, which containerd >= 2.2 reports as deprecated.
+RT_HOST_DEPRECATIONS='deprecation/cgroup-v1'
+

@@ -11,6 +11,7 @@ packages=(
   libyaml-cpp-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   runc busybox-static iproute2 procps util-linux curl xz-utils
+  conmon
 )
 
 missing=()

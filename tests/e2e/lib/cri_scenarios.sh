@@ -23,7 +23,7 @@ containerd | 0      | 2.2.0  | no  | too-old                                    
 containerd | 2.2.0  | 2.3.0  | yes | refuse:containerd {full},clone3,errno 38,2.3.0 | apply   | apply
 containerd | 2.3.0  | -      | yes | apply                                        | apply   | apply
 cri-o      | 0      | 1.34.0 | no  | too-old                                      | too-old | too-old
-cri-o      | 1.34.0 | 1.37.0 | yes | refuse:cri-o {full},errno 38,1.37.0          | apply   | apply
+cri-o      | 1.34.0 | 1.37.0 | yes | refuse:cri-o {version},errno 38,1.37.0        | apply   | apply
 cri-o      | 1.37.0 | -      | yes | apply                                        | apply   | apply
 TABLE
 }
@@ -116,11 +116,13 @@ try_unshare() {
 # It is started again so the remaining scenarios still report something.
 RT_SHOULD_RUN=0
 RT_DEATHS=0
+ALIVE_MARK=0  # RT_LOG's length at the last check that found it alive
 runtime_still_alive() {
-  [ "$RT_SHOULD_RUN" = 1 ] && ! rt_alive || return 0
+  [ "$RT_SHOULD_RUN" = 1 ] || return 0
+  if rt_alive; then ALIVE_MARK="$(e2e_lines_of "$RT_LOG")"; return 0; fi
   RT_DEATHS=$((RT_DEATHS + 1))
-  fail "$RT_KIND $RT_FULL died during the last step" \
-    "$(grep -m3 -E 'panic|fatal' "$RT_LOG"; tail -n 8 "$RT_LOG")"
+  fail "$RT_KIND $RT_VERSION died during the last step" \
+    "$(e2e_log_since "$RT_LOG" "$ALIVE_MARK" | grep -m3 -E 'panic|fatal'; tail -n 8 "$RT_LOG")"
   local synced; synced="$(e2e_plugin_count synchronized)"
   rt_start >/dev/null 2>&1 || { RT_SHOULD_RUN=0; note "$RT_KIND does not start again: the remaining checks will fail"; return 0; }
   plugin_resynced "$synced" || note "the plugin did not reconnect to the restarted $RT_KIND"
@@ -133,9 +135,9 @@ start_runtime() {
   e2e_plugin_stop KILL  # a daemon left by a run that was killed outright
   rt_cleanup; rt_wipe
   rt_write_config
-  if ! rt_start 2>/dev/null; then fail "$RT_KIND $RT_FULL: starts on private paths" "$(tail -n 20 "$RT_LOG")"; return 1; fi
+  if ! rt_start 2>/dev/null; then fail "$RT_KIND $RT_VERSION: starts on private paths" "$(tail -n 20 "$RT_LOG")"; return 1; fi
   RT_SHOULD_RUN=1
-  pass "$RT_KIND $RT_FULL: starts on private paths (under $RT_DIR), CRI answers: $(CRI version 2>&1)"
+  pass "$RT_KIND $RT_VERSION: starts on private paths (under $RT_DIR), CRI answers: $(CRI version 2>&1)"
   if ! rt_import_images >"$RUN/import.log" 2>&1; then fail "$RT_KIND: images imported" "$(cat "$RUN/import.log")"; return 1; fi
   pass "$RT_KIND: busybox and pause images imported (no registry)"
   no_deprecations "about our config"
@@ -146,12 +148,19 @@ start_runtime() {
 # itself (RT_HOST_DEPRECATIONS, e.g. cgroup v1) are noted, not failed.
 no_deprecations() {
   local all ours host
-  all="$(rt_deprecations)"
+  all="$(_deprecations)"
   host="$(grep -E "${RT_HOST_DEPRECATIONS:-^$}" <<<"$all")"
   ours="$(grep -vE "${RT_HOST_DEPRECATIONS:-^$}" <<<"$all" | sed '/^$/d')"
-  [ -z "$host" ] || note "$RT_KIND $RT_FULL reports about the host (not our config): $(cut -c1-160 <<<"$host" | tr '\n' ' ')"
-  if [ -z "$ours" ]; then pass "$RT_KIND $RT_FULL: no deprecation warnings $1"
-  else fail "$RT_KIND $RT_FULL: no deprecation warnings $1" "$ours"; fi
+  [ -z "$host" ] || note "$RT_KIND $RT_VERSION reports about the host (not our config): $(cut -c1-160 <<<"$host" | tr '\n' ' ')"
+  if [ -z "$ours" ]; then pass "$RT_KIND $RT_VERSION: no deprecation warnings $1"
+  else fail "$RT_KIND $RT_VERSION: no deprecation warnings $1" "$ours"; fi
+}
+
+# _deprecations: the driver's rt_deprecations where it has one, else the
+# warnings in the runtime's log that mention a deprecation.
+_deprecations() {
+  if declare -F rt_deprecations >/dev/null; then rt_deprecations; return; fi
+  grep -i 'level=warn' "$RT_LOG" | grep -i deprecat
 }
 
 # plugin_resynced BEFORE: the plugin synchronized once more than the
@@ -164,15 +173,15 @@ plugin_resynced() { e2e_plugin_wait_synced $(( $1 + 1 )); }
 validator_without_plugin() {
   run_pod early '{}'
   if [ "$(expect validator)" = no ]; then
-    note "$RT_KIND $RT_FULL has no NRI default validator (NRI < 0.10): fail-closed is up to the plugin being there"
+    note "$RT_KIND $RT_VERSION has no NRI default validator (NRI < 0.10): fail-closed is up to the plugin being there"
     if run_ctr "$POD_ID" "$POD_FILE" app runtime-default; then
-      pass "$RT_KIND $RT_FULL: without the plugin an unannotated container is created (no validator to stop it)"
-    else fail "$RT_KIND $RT_FULL: without the plugin an unannotated container is created (no validator to stop it)" "$CREATE_ERR"; fi
+      pass "$RT_KIND $RT_VERSION: without the plugin an unannotated container is created (no validator to stop it)"
+    else fail "$RT_KIND $RT_VERSION: without the plugin an unannotated container is created (no validator to stop it)" "$CREATE_ERR"; fi
     return
   fi
   if ! create_ctr "$POD_ID" "$POD_FILE" app runtime-default && contains "$CREATE_ERR" 'required plugin' seccomp 'not present'; then
-    pass "$RT_KIND $RT_FULL: default validator active: without the plugin even an unannotated container is refused (required plugin \"seccomp\" not present)"
-  else fail "$RT_KIND $RT_FULL: default validator active: without the plugin even an unannotated container is refused" "id=$CTR_ID $CREATE_ERR"; fi
+    pass "$RT_KIND $RT_VERSION: default validator active: without the plugin even an unannotated container is refused (required plugin \"seccomp\" not present)"
+  else fail "$RT_KIND $RT_VERSION: default validator active: without the plugin even an unannotated container is refused" "id=$CTR_ID $CREATE_ERR"; fi
 }
 
 # plugin_registers: the daemon connects; both sides log it.
@@ -208,7 +217,7 @@ unannotated_pod() {
   if [ "$action" = SCMP_ACT_ERRNO ]; then pass "$RT_KIND: unannotated container's OCI spec keeps the runtime's own RuntimeDefault (defaultAction SCMP_ACT_ERRNO)"
   else fail "$RT_KIND: unannotated container's OCI spec keeps the runtime's own RuntimeDefault (defaultAction SCMP_ACT_ERRNO)" "$action"; fi
   PLAIN_UNSHARE="$(try_unshare "$PLAIN_CTR")"
-  if contains "$PLAIN_UNSHARE" unshare_rc=1; then note "RuntimeDefault of $RT_KIND $RT_FULL itself: $(tr '\n' ' ' <<<"$PLAIN_UNSHARE")"
+  if contains "$PLAIN_UNSHARE" unshare_rc=1; then note "RuntimeDefault of $RT_KIND $RT_VERSION itself: $(tr '\n' ' ' <<<"$PLAIN_UNSHARE")"
   else fail "$RT_KIND: RuntimeDefault itself denies unshare -U (the reference for the merged policies)" "$PLAIN_UNSHARE"; fi
   if run_ctr "$PLAIN_POD" "$PLAIN_FILE" app-lh localhost && exec_in "$CTR_ID" sh -c 'unshare -U true; echo unshare_rc=$?; mkdir /tmp/d && echo mkdir-ok' \
      && contains "$EXEC_OUT" "Operation not permitted" unshare_rc=1 mkdir-ok; then
@@ -271,7 +280,7 @@ annotated_matrix() {
   [ -n "$POD_ID" ] || { fail "$RT_KIND: pod $MATRIX_POD started" "$(cat "$RUN/runp-$MATRIX_POD.err")"; return; }
   for c in "$@"; do
     read -r name base profile <<<"$c"
-    local cell label="$RT_KIND $RT_FULL: $base + $profile ($MATRIX_POD/$name)"
+    local cell label="$RT_KIND $RT_VERSION: $base + $profile ($MATRIX_POD/$name)"
     cell="$(expect "$base")"
     case "$cell" in
       apply)    check_applied "$label" "$name" "$base" "$profile" ;;
@@ -305,11 +314,11 @@ plugin_killed_and_restarted() {
     # request, so that request still counts it as present (runtimes.md 5):
     # the first creation is not the runtime's fail-closed, the second is.
     if create_ctr "$PLAIN_POD" "$PLAIN_FILE" app-noplugin-1 runtime-default; then
-      note "$RT_KIND $RT_FULL: the first creation after the plugin died was let through (NRI counts the dead plugin once more; known runtime hole)"
-    else note "$RT_KIND $RT_FULL: the first creation after the plugin died was refused: $CREATE_ERR"; fi
+      note "$RT_KIND $RT_VERSION: the first creation after the plugin died was let through (NRI counts the dead plugin once more; known runtime hole)"
+    else note "$RT_KIND $RT_VERSION: the first creation after the plugin died was refused: $CREATE_ERR"; fi
     if ! create_ctr "$PLAIN_POD" "$PLAIN_FILE" app-noplugin-2 runtime-default && contains "$CREATE_ERR" 'required plugin' seccomp 'not present'; then
-      pass "$RT_KIND $RT_FULL: plugin down + required_plugins: the next creation fails closed (required plugin \"seccomp\" not present)"
-    else fail "$RT_KIND $RT_FULL: plugin down + required_plugins: the next creation fails closed" "id=$CTR_ID $CREATE_ERR"; fi
+      pass "$RT_KIND $RT_VERSION: plugin down + required_plugins: the next creation fails closed (required plugin \"seccomp\" not present)"
+    else fail "$RT_KIND $RT_VERSION: plugin down + required_plugins: the next creation fails closed" "id=$CTR_ID $CREATE_ERR"; fi
   fi
   local synced; synced="$(e2e_plugin_count synchronized)"
   e2e_plugin_start
@@ -363,7 +372,7 @@ cri_scenarios() {
   for bin in "$CRI_CLIENT_BIN" "$THREAD_PROBE_BIN"; do
     [ -x "$bin" ] || { fail "$RT_KIND: binary present: $bin (build the project first)"; return; }
   done
-  note "$RT_KIND $RT_FULL from $RT_BIN_DIR: expected per base: runtime-default=$(expect runtime-default) unconfined=$(expect unconfined) localhost=$(expect localhost) validator=$(expect validator)"
+  note "$RT_KIND $RT_VERSION from $RT_BIN_DIR: expected per base: runtime-default=$(expect runtime-default) unconfined=$(expect unconfined) localhost=$(expect localhost) validator=$(expect validator)"
   write_policy
   E2E_AFTER_CHECK=runtime_still_alive
   start_runtime || return
@@ -379,6 +388,6 @@ cri_scenarios() {
   if e2e_plugin_running; then pass "plugin: still running at the end"; else fail "plugin: still running at the end"; fi
   no_deprecations "after the whole run"
   E2E_AFTER_CHECK=
-  if [ "$RT_DEATHS" -eq 0 ]; then pass "$RT_KIND $RT_FULL: alive after every step"
-  else fail "$RT_KIND $RT_FULL: alive after every step" "died $RT_DEATHS times; log: $RT_LOG"; fi
+  if [ "$RT_DEATHS" -eq 0 ]; then pass "$RT_KIND $RT_VERSION: alive after every step"
+  else fail "$RT_KIND $RT_VERSION: alive after every step" "died $RT_DEATHS times; log: $RT_LOG"; fi
 }

@@ -10,7 +10,8 @@ packages=(
   libseccomp-dev seccomp
   libyaml-cpp-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  runc busybox-static iproute2 procps util-linux curl
+  runc busybox-static iproute2 procps util-linux curl xz-utils
+  conmon
 )
 
 missing=()

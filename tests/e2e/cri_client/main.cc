@@ -1,5 +1,6 @@
 // cri-client: the smallest CRI client the e2e scenarios need, talking gRPC
-// to a containerd's CRI service the way kubelet does (but host-network only).
+// to containerd's or CRI-O's CRI service the way kubelet does (but
+// host-network only; see spec.h for the labels and namespaces it sends).
 //
 //   cri-client --endpoint unix:///path/containerd.sock [--timeout SECONDS] CMD ...
 //     version                          runtime name, version, CRI version
@@ -131,8 +132,8 @@ int cmd_create(Client& c, const Options& o) {
   need(o, 3, "create POD_ID CONTAINER.json POD.json");
   runtime::v1::CreateContainerRequest req;
   req.set_pod_sandbox_id(o.args[1]);
-  *req.mutable_config() = nri_seccomp::e2e::container_config_from_file(o.args[2]);
   *req.mutable_sandbox_config() = nri_seccomp::e2e::pod_config_from_file(o.args[3]);
+  *req.mutable_config() = nri_seccomp::e2e::container_config_from_file(o.args[2], req.sandbox_config());
   runtime::v1::CreateContainerResponse resp;
   auto s = c.runtime().CreateContainer(c.context().get(), req, &resp);
   if (!s.ok()) return report("create", s);
@@ -215,8 +216,9 @@ int cmd_inspect(Client& c, const Options& o) {
   out["exitCode"] = st.exit_code();
   out["reason"] = st.reason();
   out["annotations"] = std::map<std::string, std::string>(st.annotations().begin(), st.annotations().end());
-  // containerd's verbose "info" is a JSON document (with the OCI runtime
-  // spec); keep it structured so callers can pick linux.seccomp out of it.
+  // The verbose "info" of containerd and CRI-O is a JSON document (with the
+  // OCI runtime spec under "runtimeSpec"); keep it structured so callers can
+  // pick linux.seccomp out of it.
   for (const auto& [key, value] : resp.info()) {
     auto parsed = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
     out["info"][key] = parsed.is_discarded() ? nlohmann::json(value) : parsed;

@@ -47,6 +47,58 @@ void copy_string_list(const json& j, const std::string& path, const char* key, R
   }
 }
 
+bool bool_field(const json& j, const std::string& path, const char* key, bool fallback) {
+  if (!j.contains(key)) return fallback;
+  if (!j[key].is_boolean()) throw std::runtime_error(path + ": \"" + key + "\" must be true or false");
+  return j[key].get<bool>();
+}
+
+// The labels kubelet puts on every pod sandbox and container; CRI-O reads
+// them back (the container's name from io.kubernetes.container.name).
+constexpr const char* kPodNameLabel = "io.kubernetes.pod.name";
+constexpr const char* kPodNamespaceLabel = "io.kubernetes.pod.namespace";
+constexpr const char* kPodUidLabel = "io.kubernetes.pod.uid";
+constexpr const char* kContainerNameLabel = "io.kubernetes.container.name";
+
+template <typename Map>
+void set_pod_labels(const runtime::v1::PodSandboxMetadata& meta, Map* labels) {
+  (*labels)[kPodNameLabel] = meta.name();
+  (*labels)[kPodNamespaceLabel] = meta.namespace_();
+  (*labels)[kPodUidLabel] = meta.uid();
+}
+
+// kubelet's namespaces for a hostNetwork pod: the host's network, one pid
+// namespace per container (so CRI-O starts no infra container).
+void set_namespaces(runtime::v1::NamespaceOption* ns) {
+  ns->set_network(runtime::v1::NODE);
+  ns->set_pid(runtime::v1::CONTAINER);
+}
+
+std::string absolute_path(const json& m, const std::string& where, const char* key) {
+  if (!m.contains(key) || !m[key].is_string()) throw std::runtime_error(where + ": \"" + key + "\" (a string) is required");
+  std::string p = m[key].get<std::string>();
+  if (p.empty() || p[0] != '/') throw std::runtime_error(where + ": \"" + key + "\" must be an absolute path, not \"" + p + "\"");
+  return p;
+}
+
+template <typename Repeated>
+void copy_mounts(const json& j, const std::string& path, Repeated* out) {
+  if (!j.contains("mounts")) return;
+  if (!j["mounts"].is_array()) throw std::runtime_error(path + ": \"mounts\" must be an array of objects");
+  size_t i = 0;
+  for (const auto& m : j["mounts"]) {
+    const std::string where = path + ": mounts[" + std::to_string(i++) + "]";
+    if (!m.is_object()) throw std::runtime_error(where + " must be an object");
+    for (const auto& [k, v] : m.items()) {
+      if (k != "host" && k != "container" && k != "readonly") throw std::runtime_error(where + ": unknown key \"" + k + "\"");
+    }
+    auto* mount = out->Add();
+    mount->set_host_path(absolute_path(m, where, "host"));
+    mount->set_container_path(absolute_path(m, where, "container"));
+    mount->set_readonly(bool_field(m, where, "readonly", false));
+  }
+}
+
 runtime::v1::SecurityProfile::ProfileType profile_type(const std::string& path, const std::string& name) {
   if (name == "runtime-default") return runtime::v1::SecurityProfile::RuntimeDefault;
   if (name == "unconfined") return runtime::v1::SecurityProfile::Unconfined;
@@ -64,17 +116,22 @@ runtime::v1::PodSandboxConfig pod_config_from_file(const std::string& path) {
   meta->set_name(string_field(j, path, "name", "pod"));
   meta->set_namespace_(string_field(j, path, "namespace", "default"));
   meta->set_uid(string_field(j, path, "uid", meta->namespace_() + "-" + meta->name()));
+  pod.set_log_directory(string_field(j, path, "logDirectory", ""));
+  if (!pod.log_directory().empty() && pod.log_directory()[0] != '/')
+    throw std::runtime_error(path + ": \"logDirectory\" must be an absolute path");
   copy_string_map(j, path, "annotations", pod.mutable_annotations());
+  set_pod_labels(*meta, pod.mutable_labels());
   copy_string_map(j, path, "labels", pod.mutable_labels());
 
   auto* linux = pod.mutable_linux();
   linux->set_cgroup_parent(string_field(j, path, "cgroupParent", ""));
   // Host network: the pod needs no CNI plugin and no network namespace.
-  linux->mutable_security_context()->mutable_namespace_options()->set_network(runtime::v1::NODE);
+  set_namespaces(linux->mutable_security_context()->mutable_namespace_options());
   return pod;
 }
 
-runtime::v1::ContainerConfig container_config_from_file(const std::string& path) {
+runtime::v1::ContainerConfig container_config_from_file(const std::string& path,
+                                                        const runtime::v1::PodSandboxConfig& pod) {
   const json j = read_json(path);
   if (!j.is_object()) throw std::runtime_error(path + ": a container must be a JSON object");
   runtime::v1::ContainerConfig c;
@@ -82,13 +139,18 @@ runtime::v1::ContainerConfig container_config_from_file(const std::string& path)
   const std::string image = string_field(j, path, "image", "");
   if (image.empty()) throw std::runtime_error(path + ": \"image\" is required");
   c.mutable_image()->set_image(image);
+  c.mutable_image()->set_user_specified_image(image);
   copy_string_list(j, path, "command", c.mutable_command());
   copy_string_list(j, path, "args", c.mutable_args());
+  copy_mounts(j, path, c.mutable_mounts());
+  c.set_log_path(string_field(j, path, "logPath", ""));
   copy_string_map(j, path, "annotations", c.mutable_annotations());
+  set_pod_labels(pod.metadata(), c.mutable_labels());
+  (*c.mutable_labels())[kContainerNameLabel] = c.metadata().name();
   copy_string_map(j, path, "labels", c.mutable_labels());
 
   auto* sc = c.mutable_linux()->mutable_security_context();
-  sc->mutable_namespace_options()->set_network(runtime::v1::NODE);
+  set_namespaces(sc->mutable_namespace_options());
   if (j.contains("seccomp")) {
     auto* profile = sc->mutable_seccomp();
     profile->set_profile_type(profile_type(path, string_field(j, path, "seccomp", "")));

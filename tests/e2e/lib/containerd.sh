@@ -1,51 +1,86 @@
 # shellcheck shell=bash
-# A containerd on private paths (its own root, state, sockets, NRI socket,
+# Runtime driver for containerd (the rt_* interface in tests/e2e/README.md):
+# a containerd on private paths (its own root, state, sockets, NRI socket,
 # runc root and cgroup parent), started and stopped by the e2e scenarios and
-# the demo. Never touches a system containerd: every path is under $E2E_CD.
+# the demo. Never touches a system containerd: every path is under $RT_DIR.
 #
-# Set before use:  E2E_WORK (scratch root), CONTAINERD_DIR (folder with
-# containerd, containerd-shim-runc-v2, ctr; see fetch-containerd.sh).
-# Provides:        e2e_cd_init, e2e_cd_start, e2e_cd_stop, e2e_cd_cleanup,
-#                  e2e_cd_version, and the variables below.
+# Set before use: E2E_WORK, E2E_CGROUP_PARENT, CRI_CLIENT_BIN; RUN (the run's
+# log folder) when set receives the daemon log.
 
-e2e_cd_init() {
-  E2E_CD="$E2E_WORK/cd"
-  E2E_CD_ROOT="$E2E_CD/root"
-  E2E_CD_STATE="$E2E_CD/state"
-  E2E_CD_ADDR="$E2E_CD/containerd.sock"
-  E2E_CD_NRI_SOCK="$E2E_CD/nri.sock"
-  E2E_CD_CONFIG="$E2E_CD/config.toml"
-  E2E_CD_LOG="$E2E_CD/containerd.log"
-  E2E_CD_PIDFILE="$E2E_CD/containerd.pid"
-  E2E_CGROUP_PARENT="/nri-seccomp-e2e"
-  E2E_CTR="$CONTAINERD_DIR/ctr"
-  mkdir -p "$E2E_CD"
+# rt_init BIN_DIR: BIN_DIR holds containerd, containerd-shim-runc-v2 and ctr
+# (Debian's from fetch-containerd.sh, or a shared build).
+rt_init() {
+  CONTAINERD_DIR="$1"
+  RT_KIND=containerd
+  # "containerd github.com/containerd/containerd/v2 v2.3.4 <commit>": the
+  # third word, as NRI reports it to plugins (Debian: "2.1.9+unknown").
+  RT_FULL="$("$CONTAINERD_DIR/containerd" --version | awk '{print $3}')"
+  RT_VERSION="$(sed -E 's/^v//; s/\+.*$//' <<<"$RT_FULL")"
+  RT_DIR="$E2E_WORK/containerd"
+  RT_ADDR="$RT_DIR/containerd.sock"
+  RT_NRI_SOCK="$RT_DIR/nri.sock"
+  RT_LOG="${RUN:-$RT_DIR}/containerd.log"
+  RT_NRI_PLUGIN_DIR="$RT_DIR/nri/plugins"
+  RT_NRI_CONF_DIR="$RT_DIR/nri/conf.d"
+  _CD_CONFIG="$RT_DIR/config.toml"
+  _CD_PIDFILE="$RT_DIR/containerd.pid"
+  mkdir -p "$RT_DIR"
 }
 
-# e2e_cd_version: "2.1.9" out of `containerd --version` (leading v and build
-# suffixes such as "+unknown" or "-rc.1" stripped).
-e2e_cd_version() {
-  "$CONTAINERD_DIR/containerd" --version | awk '{print $3}' | sed -E 's/^v//; s/[+-].*$//'
-}
+# _cd_at_least VERSION: this containerd is VERSION or newer.
+_cd_at_least() { e2e_version_ge "$RT_VERSION" "$1"; }
 
-# e2e_version_ge A B: true when dotted version A >= B.
-e2e_version_ge() {
-  [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -1)" = "$2" ]
-}
+# _cd_server_toml: where the API sockets are. Config version 4 (containerd
+# 2.3) moved them into server plugins and migrates the old top-level tables;
+# write each version's current form so nothing is migrated or warned about.
+_cd_server_toml() {
+  if _cd_at_least 2.3.0; then
+    cat <<TOML
+version = 4
+root = '$RT_DIR/root'
+state = '$RT_DIR/state'
 
-e2e_cd_write_config() {
-  local runc_bin
-  runc_bin="$(command -v runc)"
-  cat > "$E2E_CD_CONFIG" <<TOML
+[plugins.'io.containerd.server.v1.grpc']
+  address = '$RT_ADDR'
+[plugins.'io.containerd.server.v1.ttrpc']
+  address = '$RT_ADDR.ttrpc'
+TOML
+  else
+    cat <<TOML
 version = 3
-root = '$E2E_CD_ROOT'
-state = '$E2E_CD_STATE'
+root = '$RT_DIR/root'
+state = '$RT_DIR/state'
 
 [grpc]
-  address = '$E2E_CD_ADDR'
-
+  address = '$RT_ADDR'
 [ttrpc]
-  address = '$E2E_CD_ADDR.ttrpc'
+  address = '$RT_ADDR.ttrpc'
+TOML
+  fi
+}
+
+# _cd_validator_toml: NRI's default validator exists from containerd 2.2
+# (NRI 0.10) on: the seccomp plugin must take part in every container
+# creation, so one created while it is away fails instead of running
+# unfiltered. Keys checked against v2.2.7 / v2.3.4 (vendored nri
+# plugins/default-validator: `enable`, `required_plugins`).
+_cd_validator_toml() {
+  _cd_at_least 2.2.0 || return 0
+  cat <<TOML
+    [plugins.'io.containerd.nri.v1.nri'.default_validator]
+      enable = true
+      required_plugins = ['seccomp']
+TOML
+}
+
+rt_write_config() {
+  local runc_bin cdi=""
+  runc_bin="$(command -v runc)"
+  # enable_cdi is deprecated from 2.2 on (2.3 warns): leave CDI at its default there.
+  _cd_at_least 2.2.0 || cdi="enable_cdi = false"
+  {
+    _cd_server_toml
+    cat <<TOML
 
 [debug]
   level = 'info'
@@ -58,18 +93,18 @@ state = '$E2E_CD_STATE'
 
   [plugins.'io.containerd.cri.v1.runtime']
     restrict_oom_score_adj = true
-    enable_cdi = false
+    $cdi
     [plugins.'io.containerd.cri.v1.runtime'.containerd]
       default_runtime_name = 'runc'
       [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]
         runtime_type = 'io.containerd.runc.v2'
         [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]
           BinaryName = '$runc_bin'
-          Root = '$E2E_CD_STATE/runc'
+          Root = '$RT_DIR/state/runc'
           SystemdCgroup = false
     [plugins.'io.containerd.cri.v1.runtime'.cni]
-      bin_dirs = ['$E2E_CD/cni/bin']
-      conf_dir = '$E2E_CD/cni/net.d'
+      bin_dirs = ['$RT_DIR/cni/bin']
+      conf_dir = '$RT_DIR/cni/net.d'
 
   [plugins.'io.containerd.grpc.v1.cri']
     stream_server_address = '127.0.0.1'
@@ -78,90 +113,100 @@ state = '$E2E_CD_STATE'
   [plugins.'io.containerd.nri.v1.nri']
     disable = false
     disable_connections = false
-    socket_path = '$E2E_CD_NRI_SOCK'
-    plugin_path = '$E2E_CD/nri/plugins'
-    plugin_config_path = '$E2E_CD/nri/conf.d'
+    socket_path = '$RT_NRI_SOCK'
+    plugin_path = '$RT_NRI_PLUGIN_DIR'
+    plugin_config_path = '$RT_NRI_CONF_DIR'
     plugin_registration_timeout = '5s'
     plugin_request_timeout = '2s'
-    # Honoured from containerd 2.2 (NRI 0.10) on, ignored before: the
-    # seccomp plugin must take part in every container creation, so a
-    # container created while it is away fails instead of running unfiltered.
-    [plugins.'io.containerd.nri.v1.nri'.default_validator]
-      enable = true
-      required_plugins = ['seccomp']
 TOML
-  mkdir -p "$E2E_CD/cni/bin" "$E2E_CD/cni/net.d" "$E2E_CD/nri/plugins" "$E2E_CD/nri/conf.d"
+    _cd_validator_toml
+  } > "$_CD_CONFIG"
+  mkdir -p "$RT_DIR/cni/bin" "$RT_DIR/cni/net.d" "$RT_NRI_PLUGIN_DIR" "$RT_NRI_CONF_DIR"
 }
 
-# e2e_cd_start: starts containerd in the background (log appended to
-# $E2E_CD_LOG) and waits until its API answers.
-e2e_cd_start() {
-  [ -f "$E2E_CD_CONFIG" ] || e2e_cd_write_config
-  echo "---- containerd start $(date -u +%FT%TZ)" >> "$E2E_CD_LOG"
-  PATH="$CONTAINERD_DIR:$PATH" setsid "$CONTAINERD_DIR/containerd" --config "$E2E_CD_CONFIG" \
-    >> "$E2E_CD_LOG" 2>&1 < /dev/null &
-  echo $! > "$E2E_CD_PIDFILE"
+# rt_start: containerd in the background (own session, log appended to
+# $RT_LOG), then waits until its CRI service answers.
+rt_start() {
+  [ -f "$_CD_CONFIG" ] || rt_write_config
+  echo "---- containerd start $(date -u +%FT%TZ)" >> "$RT_LOG"
+  PATH="$CONTAINERD_DIR:$PATH" setsid "$CONTAINERD_DIR/containerd" --config "$_CD_CONFIG" \
+    >> "$RT_LOG" 2>&1 < /dev/null &
+  echo $! > "$_CD_PIDFILE"
   disown $! 2>/dev/null || true
-  local i
-  for i in $(seq 1 100); do
-    if "$E2E_CTR" -a "$E2E_CD_ADDR" version >/dev/null 2>&1; then
-      return 0
-    fi
-    kill -0 "$(cat "$E2E_CD_PIDFILE")" 2>/dev/null || break
-    sleep 0.1
-  done
+  e2e_wait_for 10 _cd_cri_answers && return 0
   echo "e2e: containerd did not come up; last log lines:" >&2
-  tail -n 20 "$E2E_CD_LOG" >&2
+  tail -n 20 "$RT_LOG" >&2
   return 1
 }
-
-# e2e_cd_stop: stops the daemon only (shims and containers keep running, as
-# on a real node during a containerd restart).
-e2e_cd_stop() {
-  local pid
-  [ -f "$E2E_CD_PIDFILE" ] || return 0
-  pid="$(cat "$E2E_CD_PIDFILE")"
-  if { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$E2E_CD_CONFIG"; then
-    kill -TERM "$pid" 2>/dev/null || true
-    local i
-    for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$E2E_CD_PIDFILE"
+_cd_cri_answers() {
+  rt_alive && "$CRI_CLIENT_BIN" --endpoint "unix://$RT_ADDR" --timeout 2 version
 }
 
-# _e2e_pids_using ADDRESS: pids whose command line names our private
-# containerd address (its shims carry "-address <ours>").
-_e2e_pids_using() {
-  local needle="$1" p
-  for p in /proc/[0-9]*; do
-    { tr '\0' ' ' < "$p/cmdline"; } 2>/dev/null | grep -qF -- "$needle" && echo "${p#/proc/}"
-  done
-  return 0
+# rt_alive: the daemon rt_start started is still running (its pid still
+# runs containerd with our config: pids get recycled).
+rt_alive() {
+  [ -f "$_CD_PIDFILE" ] && e2e_pid_runs "$(cat "$_CD_PIDFILE")" "$_CD_CONFIG"
 }
 
-# e2e_cd_cleanup: leaves nothing behind: containerd, its shims, every
-# process in our cgroup parent, every mount under our folder, our cgroups.
-# Safe to call twice and after a half-finished start.
-e2e_cd_cleanup() {
-  [ -n "${E2E_CD:-}" ] || return 0
-  e2e_cd_stop
+# rt_stop: stops the daemon only (shims and containers keep running, as on
+# a real node during a containerd restart).
+rt_stop() {
+  [ -f "$_CD_PIDFILE" ] || return 0
+  rt_alive && e2e_kill_wait "$(cat "$_CD_PIDFILE")"
+  rm -f "$_CD_PIDFILE"
+}
+
+# rt_cleanup: leaves nothing behind: containerd, its shims, every process
+# in our cgroup parent, every mount under our folder, our cgroups. Safe to
+# call twice and after a half-finished start.
+rt_cleanup() {
+  [ -n "${RT_DIR:-}" ] || return 0
+  rt_stop
   local pid
-  for pid in $(_e2e_pids_using "$E2E_CD_ADDR"); do
-    kill -KILL "$pid" 2>/dev/null || true
-  done
+  # The shims carry "-address <our socket>" on their command line.
+  for pid in $(e2e_pids_with "$RT_ADDR"); do kill -KILL "$pid" 2>/dev/null || true; done
   e2e_cgroups_cleanup "$E2E_CGROUP_PARENT"
   sleep 0.2
-  # Deepest mounts first.
-  local m
-  for m in $(awk -v base="$E2E_CD" 'index($5, base) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
-    umount -l "$m" 2>/dev/null || true
-  done
+  e2e_umount_below "$RT_DIR"
   e2e_cgroups_cleanup "$E2E_CGROUP_PARENT"
 }
 
-# e2e_cd_wipe: removes the private containerd's data (after cleanup), so
-# the next start begins empty.
-e2e_cd_wipe() {
-  [ -n "${E2E_CD:-}" ] && rm -rf "$E2E_CD_ROOT" "$E2E_CD_STATE"
+# rt_wipe: removes containerd's data (after rt_cleanup) so the next start
+# begins empty, with a fresh config.
+rt_wipe() {
+  [ -n "${RT_DIR:-}" ] && rm -rf "$RT_DIR/root" "$RT_DIR/state" "$_CD_CONFIG"
 }
+
+rt_import_images() {
+  e2e_import_images "$CONTAINERD_DIR/ctr" "$RT_ADDR" "$E2E_WORK"
+}
+
+# NRI names our plugin "<idx>-<name>" = "10-seccomp" in containerd's log:
+# registered, then connected and synchronized; closed when it goes away.
+rt_log_plugin_synced() {
+  local since; since="$(e2e_log_since "$RT_LOG" "${1:-0}")"
+  grep -E 'registered as .{0,2}10-seccomp' <<<"$since" >/dev/null \
+    && grep -E '10-seccomp.{0,2} connected and synchronized' <<<"$since" >/dev/null
+}
+rt_log_plugin_closed() {
+  e2e_log_since "$RT_LOG" "${1:-0}" | grep -qE 'connection to plugin .{0,2}10-seccomp.{0,2} closed|closing plugin 10-seccomp'
+}
+
+# rt_spec_seccomp CID: the container's OCI linux.seccomp, from the verbose
+# ContainerStatus info containerd returns.
+rt_spec_seccomp() {
+  "$CRI_CLIENT_BIN" --endpoint "unix://$RT_ADDR" --timeout 30 inspect "$1" 2>/dev/null \
+    | "$E2E_JSON_BIN" get - /info/info/runtimeSpec/linux/seccomp 2>/dev/null
+}
+
+# rt_deprecations: every deprecation containerd reports, one per line:
+# warnings in its log, and its deprecation service (`ctr deprecations
+# list`, where 2.3 reports config keys such as enable_cdi without logging).
+rt_deprecations() {
+  grep -i 'level=warn' "$RT_LOG" | grep -i deprecat
+  "$CONTAINERD_DIR/ctr" -a "$RT_ADDR" deprecations list 2>&1 | tail -n +2
+}
+# Deprecations about the machine, not about our config or use: this host
+# runs cgroup v1, which containerd >= 2.2 reports as deprecated.
+RT_HOST_DEPRECATIONS='deprecation/cgroup-v1'
+

@@ -1,12 +1,14 @@
 # shellcheck shell=bash
-# The nri-seccomp daemon as an external NRI plugin of the private containerd.
-# Set before use: NRI_SECCOMP_BIN, E2E_CD_NRI_SOCK, E2E_PLUGIN_LOG,
-# E2E_PLUGIN_PIDFILE, E2E_PROFILE_DIRS (array).
+# The nri-seccomp daemon as an external NRI plugin of the private runtime.
+# Set before use: NRI_SECCOMP_BIN, RT_NRI_SOCK (from the driver's rt_init),
+# E2E_PLUGIN_LOG, E2E_PLUGIN_PIDFILE, E2E_PROFILE_DIRS (array); optional
+# E2E_PLUGIN_CONFIG (a policy file for --config).
 
 e2e_plugin_start() {
-  local args=(run --socket "$E2E_CD_NRI_SOCK" --name seccomp --idx 10 --log-level info --log-format text)
+  local args=(run --socket "$RT_NRI_SOCK" --name seccomp --idx 10 --log-level info --log-format text)
   local d
   for d in "${E2E_PROFILE_DIRS[@]}"; do args+=(--profiles-dir "$d"); done
+  [ -z "${E2E_PLUGIN_CONFIG:-}" ] || args+=(--config "$E2E_PLUGIN_CONFIG")
   echo "---- plugin start $(date -u +%FT%TZ): $NRI_SECCOMP_BIN ${args[*]}" >> "$E2E_PLUGIN_LOG"
   setsid "$NRI_SECCOMP_BIN" "${args[@]}" >> "$E2E_PLUGIN_LOG" 2>&1 < /dev/null &
   echo $! > "$E2E_PLUGIN_PIDFILE"
@@ -30,20 +32,13 @@ _e2e_count_at_least() {
   [ "$(e2e_plugin_count "$1")" -ge "$2" ]
 }
 
-# e2e_plugin_stop [SIGNAL]: TERM by default; KILL simulates a crash.
+# e2e_plugin_stop [SIGNAL]: TERM by default; KILL simulates a crash. Only
+# a daemon of this scratch folder is signalled: a pid file left by a run
+# that was killed outright may name a recycled pid.
 e2e_plugin_stop() {
-  local sig="${1:-TERM}" pid
+  local pid
   [ -f "$E2E_PLUGIN_PIDFILE" ] || return 0
   pid="$(cat "$E2E_PLUGIN_PIDFILE")"
-  # A pid file left by a run that was killed outright may name a recycled
-  # pid: signal it only while it is still our daemon.
-  if ! { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$E2E_WORK/cd/nri.sock"; then
-    rm -f "$E2E_PLUGIN_PIDFILE"
-    return 0
-  fi
-  kill "-$sig" "$pid" 2>/dev/null || true
-  local i
-  for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
+  e2e_pid_runs "$pid" "--socket $E2E_WORK/" && e2e_kill_wait "$pid" "${1:-TERM}"
   rm -f "$E2E_PLUGIN_PIDFILE"
 }

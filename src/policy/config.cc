@@ -156,7 +156,7 @@ Config parse_config(std::string_view yaml_text, std::string_view source_name) {
 
   try {
     r.only_fields(root, "", {"apiVersion", "kind", "annotationPrefix", "profileDirs", "kubeletSeccompRoot",
-                             "assumeWhenUnknown", "onMissingProfile", "unsupportedRuntime", "unsupportedErrno", "unknownSyscalls",
+                             "assumeWhenUnknown", "onMissingProfile", "unsupportedRuntime", "unsupportedErrno", "runtimeOverrides", "unknownSyscalls",
                              "auditLog", "metricsAddress", "defaults", "rules"});
     if (!root["apiVersion"]) r.fail_at(root, "apiVersion", fmt::format("missing (expected \"{}\")", kApiVersion));
     if (auto v = r.string(root["apiVersion"], "apiVersion"); v != kApiVersion) {
@@ -203,6 +203,10 @@ Config parse_config(std::string_view yaml_text, std::string_view source_name) {
     if (auto n = root["unsupportedErrno"]) {
       config.unsupported_errno = r.choice<UnsupportedErrno>(
           n, "unsupportedErrno", {{"refuse", UnsupportedErrno::refuse}, {"approximate", UnsupportedErrno::approximate}});
+    }
+    if (auto n = root["runtimeOverrides"]) {
+      config.runtime_overrides = r.choice<RuntimeOverrides>(
+          n, "runtimeOverrides", {{"refuse", RuntimeOverrides::refuse}, {"strip", RuntimeOverrides::strip}});
     }
     if (auto n = root["unknownSyscalls"]) {
       config.unknown_syscalls = r.choice<UnknownSyscalls>(

@@ -27,6 +27,10 @@ enum class UnsupportedRuntime { refuse, allow };
 // 1.34-1.36): refuse policies that need an errno other than EPERM, or send an
 // approximation (ENOSYS -> TRACE, others -> EPERM; docs/policy.md says what it weakens).
 enum class UnsupportedErrno { refuse, approximate };
+// Annotations that ask the OCI runtime to bypass the spec's seccomp section
+// (crun's run.oci.seccomp*): refuse the container, or strip them in the
+// adjustment so the spec's policy is what the OCI runtime applies.
+enum class RuntimeOverrides { refuse, strip };
 enum class UnknownSyscalls { error, ignore };
 
 std::string_view mode_name(Mode m);
@@ -60,6 +64,7 @@ struct Config {
   MissingProfile on_missing_profile = MissingProfile::refuse;
   UnsupportedRuntime unsupported_runtime = UnsupportedRuntime::refuse;
   UnsupportedErrno unsupported_errno = UnsupportedErrno::refuse;
+  RuntimeOverrides runtime_overrides = RuntimeOverrides::refuse;
   UnknownSyscalls unknown_syscalls = UnknownSyscalls::error;
   std::string audit_log;       // JSON-lines path; empty: none
   std::string metrics_address; // host:port; empty: none (the daemon wires it)

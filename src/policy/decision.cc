@@ -202,6 +202,33 @@ void load_localhost(const State& state, const RuntimeCaps& runtime, Base& base) 
   base.localhost_unread = false;
 }
 
+// crun reads these from the spec's annotations and then ignores (or replaces)
+// the spec's seccomp section: a pod that can set them - containerd copies
+// pod annotations into the spec when its runtime's pod_annotations allow
+// them, CRI-O passes the allowed_annotations - could undo the policy.
+constexpr std::string_view kRuntimeOverridePrefix = "run.oci.seccomp";
+
+void check_runtime_overrides(const Config& config, const Effective& settings, const api::PodSandbox& pod,
+                             const api::Container& container, Decision& d) {
+  std::vector<std::string> found;
+  for (const auto* annotations : {&container.annotations(), &pod.annotations()}) {
+    for (const auto& [key, value] : *annotations) {
+      if (key.rfind(kRuntimeOverridePrefix, 0) == 0 && std::find(found.begin(), found.end(), key) == found.end()) found.push_back(key);
+    }
+  }
+  if (found.empty()) return;
+  std::sort(found.begin(), found.end());
+  if (config.runtime_overrides == RuntimeOverrides::strip || settings.mode == Mode::complain) {
+    d.warnings.push_back(fmt::format("annotations {} would let the OCI runtime bypass the seccomp policy; {}", join(found, ", "),
+                                     config.runtime_overrides == RuntimeOverrides::strip ? "removed (runtimeOverrides: strip)"
+                                                                                          : "left in place (complain mode)"));
+    if (config.runtime_overrides == RuntimeOverrides::strip) d.stripped = std::move(found);
+    return;
+  }
+  refuse("runtime_override", "annotations {} ask the OCI runtime to bypass the spec's seccomp policy; remove them, or set "
+         "runtimeOverrides: strip to have the plugin remove them", join(found, ", "));
+}
+
 // Where a profile name came from, for messages.
 struct Wanted {
   std::string name;
@@ -354,6 +381,7 @@ void decide_into(const State& state, const RuntimeCaps& runtime, const api::Crea
     d.reason = fmt::format("mode off (rule {})", settings.rule);
     return;
   }
+  check_runtime_overrides(config, settings, pod, container, d);
 
   // Which profiles: mandatory first, then the annotation's or the defaults.
   std::vector<Wanted> wanted;
@@ -540,6 +568,8 @@ Decision decide(const State& state, const RuntimeCaps& runtime, const api::Creat
   d.container = request.container().name();
   try {
     decide_into(state, runtime, request, response, d, pending, inline_only);
+    // NRI removes an annotation named in the adjustment with a "-" prefix.
+    for (const auto& key : d.stripped) (*response.mutable_adjust()->mutable_annotations())["-" + key] = "";
   } catch (SlowPath& slow) {
     d.slow_path = std::move(slow.what);  // nothing decided yet: the full decision starts over
     response.clear_adjust();

@@ -42,6 +42,7 @@ struct Decision {
   // and must be made again with inline_only false, off the request thread.
   std::string slow_path;
   std::vector<std::string> evicted;   // container ids evicted in this answer (recovery audit)
+  std::vector<std::string> stripped;  // runtime-override annotations removed (runtimeOverrides: strip)
 };
 
 // "nri-seccomp: pod <ns>/<pod> container <name>: <reason>"

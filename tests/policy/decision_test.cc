@@ -67,6 +67,26 @@ TEST_F(DecisionTest, RefusalMessagesAreValidUtf8WithHostileBytesEscapedNotCut) {
   EXPECT_NE(d.reason.find("\\x00"), std::string::npos) << d.reason;  // the NUL is shown, nothing after it is lost
 }
 
+TEST_F(DecisionTest, RuntimeOverrideAnnotationsAreRefusedOrStripped) {
+  engine();
+  // Even a container that gets no profile: the annotation would undo RuntimeDefault.
+  auto d = run({.pod_annotations = {{"run.oci.seccomp_bpf_data", "AAAA"}}});
+  ASSERT_EQ(d.outcome, Outcome::refused);
+  EXPECT_EQ(d.reason_code, "runtime_override");
+  EXPECT_NE(d.reason.find("annotations run.oci.seccomp_bpf_data ask the OCI runtime to bypass"), std::string::npos) << d.reason;
+  d = run({.container_annotations = {{"run.oci.seccomp_fail_unknown_syscall", "1"}}});
+  EXPECT_EQ(d.outcome, Outcome::refused);
+
+  engine("runtimeOverrides: strip\n");
+  d = run({.pod_annotations = {{kContainerKey, "block-mkdir"}, {"run.oci.seccomp_bpf_data", "AAAA"}}});
+  ASSERT_EQ(d.outcome, Outcome::applied) << d.reason;
+  EXPECT_EQ(response.adjust().annotations().at("-run.oci.seccomp_bpf_data"), "");
+  d = run({.container_annotations = {{"run.oci.seccomp.receiver", "/x"}}});
+  ASSERT_EQ(d.outcome, Outcome::untouched);
+  EXPECT_EQ(response.adjust().annotations().count("-run.oci.seccomp.receiver"), 1u);
+  ASSERT_EQ(d.warnings.size(), 1u);
+}
+
 TEST_F(DecisionTest, MalformedAnnotationIsRefused) {
   engine();
   auto d = run({.container_annotations = {{kPodKey, "block-mkdir,../../etc/x"}}});

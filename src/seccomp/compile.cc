@@ -274,8 +274,8 @@ std::string options_key(const CompileOptions& o) {
 
 bool is_range(Op op) { return op == Op::lt || op == Op::le || op == Op::ge || op == Op::gt; }
 bool is_exact(Op op) { return op == Op::eq || op == Op::masked_eq; }
-// The high 32 bits an EQ / MASKED_EQ condition expects.
-uint64_t high_half(const Arg& a) { return (a.op == Op::eq ? a.value : a.value_two) >> 32; }
+// The high 32 bits an EQ / MASKED_EQ condition expects, or a range compares with.
+uint64_t high_half(const Arg& a) { return (a.op == Op::masked_eq ? a.value_two : a.value) >> 32; }
 
 }  // namespace
 
@@ -302,12 +302,16 @@ void check_libseccomp_hazards(const Policy& policy) {
         for (const auto& shared : a) {
           if (is_exact(shared.op) || std::find(b.begin(), b.end(), shared) == b.end()) continue;
           for (const auto& ea : a) {
-            if (!is_exact(ea.op) || ea.index == shared.index) continue;
+            if (ea.index == shared.index || ea.op == Op::ne) continue;
             for (const auto& eb : b) {
-              if (eb.index != ea.index || !is_exact(eb.op) || high_half(ea) == high_half(eb)) continue;
+              // EQ/MASKED_EQ, or LT/LE/GE/GT, on both sides, expecting different high halves.
+              if (eb.index != ea.index || is_exact(eb.op) != is_exact(ea.op) || eb.op == Op::ne ||
+                  high_half(ea) == high_half(eb)) {
+                continue;
+              }
               fail<ProfileError>(
                   "syscalls[{}] and syscalls[{}] ({}): both have {} on args[{}], then {} and {} on args[{}] "
-                  "expecting different high 32 bits; libseccomp 2.5.4 never finishes compiling this combination "
+                  "with different high 32 bits; libseccomp 2.5.4 never finishes compiling this combination "
                   "(refusing instead of hanging)",
                   sets[x].rule, sets[y].rule, name, op_name(shared.op), shared.index, op_name(ea.op),
                   op_name(eb.op), ea.index);

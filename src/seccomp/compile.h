@@ -79,8 +79,9 @@ std::vector<std::vector<Arg>> runc_condition_sets(const Rule& rule);
 // sharing an identical NE/LT/LE/GE/GT condition, where one then has a range
 // (LT/LE/GE/GT) and the other an EQ/MASKED_EQ on the same later argument
 // (found by experiment; seccomp_rule_add loops forever); or sharing one and
-// then having EQ/MASKED_EQ on the same later argument that expect different
-// high 32 bits (a1 > 14 && a2 == 1, a1 > 14 && a2 == 0x100000000). Part of
+// then having EQ/MASKED_EQ (or both LT/LE/GE/GT) on the same later argument
+// with different high 32 bits (a1 > 14 && a2 == 1, a1 > 14 && a2 ==
+// 0x100000000; a1 != 5 && a2 >= 0x100000001, a1 != 5 && a2 <= 0). Part of
 // check_and_compile, and run on every merge result.
 void check_libseccomp_hazards(const Policy& policy);
 

@@ -333,7 +333,7 @@ class Verifier {
 
   [[noreturn]] void mismatch(int nr, const Args& args, uint32_t got, const std::string& want,
                              const std::string& by) const {
-    fail<ProfileError>(
+    fail<VerificationFailed>(
         "verification failed on {}: {} (nr {}) with args {}: the compiled filter answers {}, the policy says {} "
         "({}); libseccomp {} compiled these rules into a filter that decides otherwise, so it is not handed out",
         arch_.name, name_of(nr), nr, args_text(args), describe_ret(got), want, by, libseccomp_version());

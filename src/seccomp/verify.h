@@ -27,16 +27,25 @@
 #include <cstddef>
 #include <string>
 
+#include "common/error.h"
 #include "seccomp/compile.h"
 #include "seccomp/model.h"
 
 namespace nri_seccomp::seccomp {
 
+// A failed verification (the compiled filter decides otherwise than the
+// policy), told apart from other check errors so equivalent shapes can be
+// tried (shapes.h).
+class VerificationFailed : public ProfileError {
+ public:
+  using ProfileError::ProfileError;
+};
+
 struct VerifyReport {
   size_t inputs = 0;  // evaluations compared
 };
 
-// Throws ProfileError on the first disagreement, naming the architecture,
+// Throws VerificationFailed on the first disagreement, naming the architecture,
 // the syscall (name and number), the arguments, the filter's answer, the
 // policy's answer and the rule that decides it. `compiled` must come from
 // check_and_compile(policy, options) (check_and_compile calls this itself

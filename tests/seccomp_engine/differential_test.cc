@@ -285,7 +285,12 @@ TEST(Differential, HandedOutFiltersDecideTheStricterOfTheInputs) {
   const std::vector<std::string> native{"SCMP_ARCH_X86_64"};
   const std::vector<std::string> with_x86{"SCMP_ARCH_X86_64", "SCMP_ARCH_X86"};
   Tally t;
+  size_t next_report = 100000;
   while (t.inputs < goal) {
+    if (goal > 100000 && t.inputs >= next_report) {  // long runs: progress, in case libseccomp hangs
+      std::cout << "differential: " << t.inputs << " inputs, " << t.mismatches << " mismatches so far" << std::endl;
+      next_report += 100000;
+    }
     if (t.pairs % 4 == 3) {
       run_pair(narrow.policy(with_x86), narrow.policy(with_x86), with_x86, narrow, t);
     } else {

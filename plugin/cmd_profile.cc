@@ -11,9 +11,11 @@
 #include "seccomp/bpf_eval.h"
 #include "seccomp/compile.h"
 #include "seccomp/explain.h"
+#include "seccomp/lint.h"
 #include "seccomp/merge.h"
 #include "seccomp/reader.h"
 #include "seccomp/runtime_default.h"
+#include "seccomp/shapes.h"
 #include "seccomp/transform.h"
 #include "seccomp/writer.h"
 
@@ -24,6 +26,7 @@ using namespace nri_seccomp::seccomp;
 
 constexpr const char* kExitCodes =
     "Exit codes: 0 success; 1 a profile is invalid, cannot be merged exactly or cannot be compiled "
+    "into a filter that verifies "
     "(message on stderr names the file and the reason); 105/106/109/... command line errors (CLI11).";
 
 // A profile argument: a file (OCI, moby JSON or SPO YAML, detected), or the
@@ -46,7 +49,11 @@ int check(const std::vector<std::string>& files, const CompileOptions& options, 
   int status = 0;
   for (const auto& file : files) {
     try {
-      const CompiledPolicy compiled = check_and_compile(load(file), options);
+      const Policy policy = load(file);
+      // Rules libseccomp silently shadows or runc reads differently: always
+      // shown, they change what the profile does.
+      for (const auto& w : lint(policy)) std::cerr << file << ": warning: " << w << "\n";
+      const CompiledPolicy compiled = check_and_compile(policy, options);
       // Multi-arch profiles name syscalls of every architecture (getegid32
       // next to getegid), so skipped names are normal: counted, listed on request.
       if (verbose) {
@@ -57,7 +64,8 @@ int check(const std::vector<std::string>& files, const CompileOptions& options, 
       }
       std::cout << file << ": ok";
       for (const auto& p : compiled.programs) std::cout << " " << p.arch << "=" << p.instructions;
-      std::cout << " total=" << compiled.total_instructions << " instructions\n";
+      std::cout << " total=" << compiled.total_instructions << " instructions, verified on "
+                << compiled.verified_inputs << " inputs (libseccomp " << libseccomp_version() << ")\n";
     } catch (const Error& e) {
       std::cerr << file << ": error: " << e.what() << "\n";
       status = 1;
@@ -85,7 +93,17 @@ int merge_cmd(std::string base_spec, std::vector<std::string> files, bool for_nr
   }
   Policy merged = merge(base ? &*base : nullptr, overlays, sources);
   if (for_nri) merged = preserve_default_errno(merged);
-  std::cout << to_oci_json(merged, pretty) << "\n";
+  // Only a result whose compiled filter decides what it says is printed; if
+  // libseccomp compiles it wrong, an equivalent shape it gets right, else an
+  // error. Names of other architectures are skipped, as the daemon does.
+  CompileOptions options;
+  options.unknown_syscalls = UnknownSyscalls::ignore;
+  VerifiedShape shape = compile_verified_shape(merged, options);
+  if (shape.shape != "as written") {
+    std::cerr << "nri-seccomp profile: note: libseccomp " << libseccomp_version()
+              << " compiles the merge as written wrong; printing it as " << shape.shape << " (same meaning)\n";
+  }
+  std::cout << to_oci_json(shape.policy, pretty) << "\n";
   return 0;
 }
 
@@ -117,6 +135,7 @@ int explain_cmd(const std::string& file, const std::string& syscall, std::string
   // Cross-check with the compiled filter the runtime would build.
   CompileOptions options;
   options.unknown_syscalls = UnknownSyscalls::ignore;
+  options.verify = false;  // compared below for this one input, with a warning instead of a refusal
   const CompiledPolicy compiled = check_and_compile(policy, options);
   const ArchInfo info = arch_info(arch);
   const auto nr = syscall_number(info, syscall);
@@ -153,7 +172,7 @@ cli::Register reg{{"profile", [](CLI::App& app) {
   };
   auto s = std::make_shared<State>();
 
-  auto* check_cmd = app.add_subcommand("check", "Validate and compile profiles; print BPF instruction counts");
+  auto* check_cmd = app.add_subcommand("check", "Validate, compile and verify profiles; lint shadowed rules; print BPF instruction counts");
   check_cmd->add_option("files", s->files, "profile files (or runtime-default)")->required();
   check_cmd->add_option("--unknown-syscalls", s->unknown,
                         "error: names existing on no target architecture are errors; ignore: skip them")

@@ -17,6 +17,7 @@
 #include "common/error.h"
 #include "seccomp/arch.h"
 #include "seccomp/bpf_eval.h"
+#include "seccomp/verify.h"
 #include "seccomp/writer.h"
 
 namespace nri_seccomp::seccomp {
@@ -260,17 +261,21 @@ uint64_t structural_hash(const Policy& p, const CompileOptions& o) {
   }
   for (const auto& a : o.architectures) h.str(a);
   h.value(static_cast<uint8_t>(o.unknown_syscalls));
+  h.value(o.verify);
   return h.h;
 }
 
 std::string options_key(const CompileOptions& o) {
   std::string key = o.unknown_syscalls == UnknownSyscalls::error ? "unknown=error" : "unknown=ignore";
+  if (!o.verify) key += ",unverified";
   for (const auto& a : o.architectures) key += "," + a;
   return key;
 }
 
 bool is_range(Op op) { return op == Op::lt || op == Op::le || op == Op::ge || op == Op::gt; }
 bool is_exact(Op op) { return op == Op::eq || op == Op::masked_eq; }
+// The high 32 bits an EQ / MASKED_EQ condition expects, or a range compares with.
+uint64_t high_half(const Arg& a) { return (a.op == Op::masked_eq ? a.value_two : a.value) >> 32; }
 
 }  // namespace
 
@@ -296,6 +301,22 @@ void check_libseccomp_hazards(const Policy& policy) {
         const auto& b = sets[y].args;
         for (const auto& shared : a) {
           if (is_exact(shared.op) || std::find(b.begin(), b.end(), shared) == b.end()) continue;
+          for (const auto& ea : a) {
+            if (ea.index == shared.index || ea.op == Op::ne) continue;
+            for (const auto& eb : b) {
+              // EQ/MASKED_EQ, or LT/LE/GE/GT, on both sides, expecting different high halves.
+              if (eb.index != ea.index || is_exact(eb.op) != is_exact(ea.op) || eb.op == Op::ne ||
+                  high_half(ea) == high_half(eb)) {
+                continue;
+              }
+              fail<ProfileError>(
+                  "syscalls[{}] and syscalls[{}] ({}): both have {} on args[{}], then {} and {} on args[{}] "
+                  "with different high 32 bits; libseccomp 2.5.4 never finishes compiling this combination "
+                  "(refusing instead of hanging)",
+                  sets[x].rule, sets[y].rule, name, op_name(shared.op), shared.index, op_name(ea.op),
+                  op_name(eb.op), ea.index);
+            }
+          }
           for (const auto& ra : a) {
             if (!is_range(ra.op) || ra.index == shared.index) continue;
             for (const auto& eb : b) {
@@ -311,6 +332,11 @@ void check_libseccomp_hazards(const Policy& policy) {
       }
     }
   }
+}
+
+std::string libseccomp_version() {
+  const scmp_version* v = seccomp_version();
+  return fmt::format("{}.{}.{}", v->major, v->minor, v->micro);
 }
 
 uint32_t action_data(Action action, const std::optional<uint32_t>& errno_ret) {
@@ -368,6 +394,7 @@ CompiledPolicy check_and_compile(const Policy& policy, const CompileOptions& opt
     fail<ProfileError>("the filter needs {} BPF instructions (kernel limit {}):{}",
                        out.total_instructions, kMaxFilterInstructions, per_arch);
   }
+  if (options.verify) out.verified_inputs = verify_compiled(policy, out, options).inputs;
   out.key = policy_hash(policy) + "|" + options_key(options);
   return out;
 }
@@ -377,7 +404,8 @@ std::shared_ptr<const CompiledPolicy> CompileCache::get_or_compile(const Policy&
   const uint64_t h = structural_hash(policy, options);
   auto same = [&](const Entry& e) {
     return e.options.architectures == options.architectures &&
-           e.options.unknown_syscalls == options.unknown_syscalls && e.policy == policy;
+           e.options.unknown_syscalls == options.unknown_syscalls && e.options.verify == options.verify &&
+           e.policy == policy;
   };
   {
     std::lock_guard lock(mutex_);

@@ -30,6 +30,10 @@ struct CompileOptions {
   // plus its sub-architectures (what containerd's default lists).
   std::vector<std::string> architectures;
   UnknownSyscalls unknown_syscalls = UnknownSyscalls::error;
+  // Run verify_compiled on the result (see verify.h): the filter must decide
+  // what the policy says. Off only where a caller compares the two itself
+  // (`profile explain`) or a test needs libseccomp's raw output.
+  bool verify = true;
 };
 
 struct ArchProgram {
@@ -44,12 +48,18 @@ struct CompiledPolicy {
   std::vector<std::string> warnings;
   size_t total_instructions = 0;  // sum over programs: an upper bound of the
                                   // runtime's single multi-arch filter
+  size_t verified_inputs = 0;     // evaluations verify_compiled compared (0: not verified)
 };
 
 inline constexpr size_t kMaxFilterInstructions = 4096;  // BPF_MAXINSNS
 
-// Throws ProfileError naming the rule index, syscall, architecture and reason.
+// Throws ProfileError naming the rule index, syscall, architecture and reason,
+// or the input where the compiled filter disagrees with the policy.
 CompiledPolicy check_and_compile(const Policy& policy, const CompileOptions& options);
+
+// The libseccomp this process compiles with ("2.5.4"), from seccomp_version():
+// the runtime compiles the final filter with its own, which may differ.
+std::string libseccomp_version();
 
 // The architectures check_and_compile targets for these inputs.
 std::vector<std::string> target_architectures(const Policy& policy, const CompileOptions& options);
@@ -68,7 +78,10 @@ std::vector<std::vector<Arg>> runc_condition_sets(const Rule& rule);
 // libseccomp 2.5.4 never finishes compiling: two condition sets of one syscall
 // sharing an identical NE/LT/LE/GE/GT condition, where one then has a range
 // (LT/LE/GE/GT) and the other an EQ/MASKED_EQ on the same later argument
-// (found by experiment; seccomp_rule_add loops forever). Part of
+// (found by experiment; seccomp_rule_add loops forever); or sharing one and
+// then having EQ/MASKED_EQ (or both LT/LE/GE/GT) on the same later argument
+// with different high 32 bits (a1 > 14 && a2 == 1, a1 > 14 && a2 ==
+// 0x100000000; a1 != 5 && a2 >= 0x100000001, a1 != 5 && a2 <= 0). Part of
 // check_and_compile, and run on every merge result.
 void check_libseccomp_hazards(const Policy& policy);
 

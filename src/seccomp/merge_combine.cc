@@ -120,6 +120,19 @@ RuleKey rule_key(const Verdict& v, const Cube& cube) {
   return {v, std::move(args)};
 }
 
+// The verdict of every argument value, if there is only one: all cells had
+// it, or the one verdict's cells cover everything (the others were empty).
+std::optional<Verdict> single_verdict(const std::set<Verdict>& seen, const std::map<Verdict, Region>& by_verdict) {
+  if (seen.size() == 1) return *seen.begin();
+  if (by_verdict.size() != 1) return std::nullopt;
+  try {
+    if (region::complement(by_verdict.begin()->second).empty()) return by_verdict.begin()->first;
+  } catch (const region::NotRepresentable&) {
+    // Too many pieces to tell: keep the cubes, verification still checks them.
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 const Region& SyscallMeaning::Piece::materialize() {
@@ -188,10 +201,12 @@ Policy combine(std::span<const Policy* const> inputs, const Combiner& combiner,
     // verdict is the combination of the pieces' verdicts. Cells that get the
     // result's default need no rules, so their regions are never built.
     std::map<Verdict, Region> by_verdict;
+    std::set<Verdict> seen;  // over every cell, built or not
     std::vector<size_t> choice(inputs.size(), 0);
     for (;;) {
       for (size_t i = 0; i < inputs.size(); ++i) verdicts[i] = meanings[i].pieces[choice[i]].verdict;
       const Verdict v = combiner(verdicts);
+      seen.insert(v);
       if (v != result_default) {
         try {
           Region cell{Cube{}};
@@ -222,6 +237,14 @@ Policy combine(std::span<const Policy* const> inputs, const Combiner& combiner,
       size_t i = 0;
       while (i < inputs.size() && ++choice[i] == meanings[i].pieces.size()) choice[i++] = 0;
       if (i == inputs.size()) break;
+    }
+    // One verdict over the whole argument space is one unconditional rule
+    // (or none), never cubes that merely cover it: libseccomp 2.5.4 compiles
+    // covering cubes wrong (KILL if a0 != 5, KILL if a0 == 5 && a1 == 131072,
+    // KILL if a1 != 131072 answered ALLOW for setsockopt(5, 131072)).
+    if (const auto only = single_verdict(seen, by_verdict)) {
+      if (*only != result_default) emitted[unconditional_key(*only)].insert(name);
+      continue;
     }
     for (auto& [verdict, reg] : by_verdict) {
       reg = region::simplify(std::move(reg));

@@ -140,6 +140,21 @@ TEST(Compile, RefusesWhatLibseccompNeverFinishesCompiling) {
             "(refusing instead of hanging)");
 }
 
+TEST(Compile, RefusesSharedRangeThenExactValuesWithDifferentHighHalves) {
+  // Found by the differential test (issue 12): a hang in seccomp_rule_add.
+  const Policy p = x86_64(Action::allow,
+                          {rule({"kill"}, Action::trap, {Arg{1, 14, 0, Op::gt}, Arg{2, 1, 0, Op::eq}}),
+                           rule({"kill"}, Action::trap, {Arg{1, 14, 0, Op::gt}, Arg{2, 0x100000000ULL, 0, Op::eq}})});
+  EXPECT_EQ(error_of(p),
+            "syscalls[0] and syscalls[1] (kill): both have SCMP_CMP_GT on args[1], then SCMP_CMP_EQ and "
+            "SCMP_CMP_EQ on args[2] with different high 32 bits; libseccomp 2.5.4 never finishes compiling "
+            "this combination (refusing instead of hanging)");
+  const Policy ranges = x86_64(Action::allow,
+                               {rule({"kill"}, Action::trap, {Arg{1, 5, 0, Op::ne}, Arg{2, 0x100000001ULL, 0, Op::ge}}),
+                                rule({"kill"}, Action::trap, {Arg{1, 5, 0, Op::ne}, Arg{2, 0, 0, Op::le}})});
+  EXPECT_NE(error_of(ranges).find("never finishes compiling"), std::string::npos) << error_of(ranges);
+}
+
 TEST(Compile, UnknownSyscallsCanBeIgnoredWithWarnings) {
   CompileOptions o;
   o.unknown_syscalls = UnknownSyscalls::ignore;

@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <csignal>
 
+#include "common/error.h"
 #include "seccomp/arch.h"
 #include "seccomp/merge.h"
 #include "seccomp/runtime_default.h"
@@ -125,6 +126,87 @@ TEST(Kernel, ConditionalMergeResult) {
   EXPECT_EQ(personality_in_child(compiled, 0xffffffff), 0);
   EXPECT_EQ(personality_in_child(compiled, 8), 1000 + SIGSYS);
   EXPECT_EQ(personality_in_child(compiled, 0x1234), EPERM);  // the default's denial stays
+}
+
+}  // namespace
+}  // namespace nri_seccomp::seccomp
+
+// Issue 12 in the kernel: verified filters decide what the policy says, and
+// the shape the check refuses really misbehaves once loaded.
+namespace nri_seccomp::seccomp {
+namespace {
+
+// Child: install the native program, make one call; 0 if it succeeded, its
+// errno if it failed, 1000 + signal if the filter killed the child.
+template <typename Call>
+int call_in_child(const CompiledPolicy& compiled, Call call) {
+  const ArchProgram* program = nullptr;
+  for (const auto& p : compiled.programs) {
+    if (p.arch == native_arch()) program = &p;
+  }
+  if (program == nullptr) return -1;
+  const pid_t pid = fork();
+  if (pid == 0) {
+    sock_fprog prog{static_cast<unsigned short>(program->instructions),
+                    reinterpret_cast<sock_filter*>(const_cast<uint8_t*>(program->bpf.data()))};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) _exit(201);
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) _exit(202);
+    const long rc = call();
+    _exit(rc == -1 ? errno : 0);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (WIFSIGNALED(status)) return 1000 + WTERMSIG(status);
+  return WEXITSTATUS(status);
+}
+
+Policy native_allow(std::vector<Rule> rules) {
+  Policy p;
+  p.default_action = Action::allow;
+  p.architectures = {native_arch()};
+  p.syscalls = std::move(rules);
+  return p;
+}
+
+long setsockopt_5_131072() { return syscall(SYS_setsockopt, 5, 131072, 0, nullptr, 0); }
+
+TEST(Kernel, IssueTwelveMergeKillsAndTheRefusedShapeWouldHaveAllowed) {
+  if (native_arch() != "SCMP_ARCH_X86_64") GTEST_SKIP() << "shape measured on x86_64";
+  const Policy a = native_allow({Rule{{"setsockopt"}, Action::kill_thread, std::nullopt, {}}});
+  const Policy b = native_allow(
+      {Rule{{"setsockopt"}, Action::errno_ret, 38, {Arg{1, 131072, 0, Op::eq}, Arg{0, 5, 0, Op::eq}}}});
+  const std::vector<Policy> overlays{b};
+  const CompiledPolicy merged = check_and_compile(merge(&a, overlays), {});
+  EXPECT_EQ(call_in_child(merged, setsockopt_5_131072), 1000 + SIGSYS);
+  EXPECT_EQ(call_in_child(merged, [] { return syscall(SYS_setsockopt, 4, 1, 0, nullptr, 0); }), 1000 + SIGSYS);
+
+  // The three-rule shape the merge used to print: every rule kills, the
+  // filter libseccomp makes of it lets the call run (EBADF: fd 5 is not a socket
+  // or not open). verify_compiled refuses it; loaded unverified, it is wrong.
+  const Policy covering = native_allow({
+      Rule{{"setsockopt"}, Action::kill_thread, std::nullopt, {Arg{0, 5, 0, Op::ne}}},
+      Rule{{"setsockopt"}, Action::kill_thread, std::nullopt, {Arg{0, 5, 0, Op::eq}, Arg{1, 131072, 0, Op::eq}}},
+      Rule{{"setsockopt"}, Action::kill_thread, std::nullopt, {Arg{1, 131072, 0, Op::ne}}},
+  });
+  EXPECT_THROW(check_and_compile(covering, {}), ProfileError);
+  CompileOptions raw;
+  raw.verify = false;
+  const int unverified = call_in_child(check_and_compile(covering, raw), setsockopt_5_131072);
+  EXPECT_NE(unverified, 1000 + SIGSYS) << "libseccomp now compiles the shape right; update docs/policy.md";
+}
+
+TEST(Kernel, VerifiedConditionalFilterDecidesPerArgument) {
+  // ioctl ERRNO(38) for request 0x5401 on any fd, TRAP for 0x5402 on fds
+  // above 1000; everything else reaches the kernel (EBADF: the fds are closed).
+  const Policy p = native_allow({Rule{{"ioctl"}, Action::errno_ret, 38, {Arg{1, 0x5401, 0, Op::eq}}},
+                                 Rule{{"ioctl"}, Action::trap, std::nullopt, {Arg{1, 0x5402, 0, Op::eq},
+                                                                               Arg{0, 1000, 0, Op::gt}}}});
+  const CompiledPolicy c = check_and_compile(p, {});
+  EXPECT_GT(c.verified_inputs, 0U);
+  EXPECT_EQ(call_in_child(c, [] { return syscall(SYS_ioctl, -1, 0x5401, 0); }), ENOSYS);
+  EXPECT_EQ(call_in_child(c, [] { return syscall(SYS_ioctl, -1, 0x5403, 0); }), EBADF);
+  EXPECT_EQ(call_in_child(c, [] { return syscall(SYS_ioctl, 999, 0x5402, 0); }), EBADF);
+  EXPECT_EQ(call_in_child(c, [] { return syscall(SYS_ioctl, 1001, 0x5402, 0); }), 1000 + SIGSYS);  // TRAP: SIGSYS
 }
 
 }  // namespace

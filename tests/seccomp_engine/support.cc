@@ -11,6 +11,10 @@ Filter::Filter(const Policy& policy, const CompileOptions& options)
   for (const auto& p : compiled_.programs) programs_.emplace_back(p.arch, decode_bpf(p.bpf));
 }
 
+Filter::Filter(CompiledPolicy compiled) : compiled_(std::move(compiled)) {
+  for (const auto& p : compiled_.programs) programs_.emplace_back(p.arch, decode_bpf(p.bpf));
+}
+
 uint32_t Filter::answer_nr(std::string_view arch, int nr, const Args& args) const {
   const ArchInfo info = arch_info(arch);
   for (const auto& [name, program] : programs_) {

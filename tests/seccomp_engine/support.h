@@ -22,6 +22,7 @@ class Filter {
   // Unknown names are skipped, as runc does (merged policies keep names of
   // architectures the intersection dropped).
   explicit Filter(const Policy& policy, const CompileOptions& options = ignore_unknown());
+  explicit Filter(CompiledPolicy compiled);
   static CompileOptions ignore_unknown() {
     CompileOptions o;
     o.unknown_syscalls = UnknownSyscalls::ignore;

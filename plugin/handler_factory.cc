@@ -105,6 +105,7 @@ std::unique_ptr<nri::Handler> make_handler(const RunOptions& options) {
   });
   engine->set_audit_observer([recorder](const policy::AuditSummary& s) {
     recorder->set_audit(static_cast<int64_t>(s.unprotected), static_cast<int64_t>(s.stale));
+    recorder->set_killed_total(s.killed_total);
   });
   engine->set_reload_observer([recorder](bool ok, size_t profiles) {
     recorder->record_reload(ok);

@@ -64,6 +64,9 @@ PluginMetrics::PluginMetrics()
       evictions_(registry_.counter("nri_seccomp_evictions_total",
                                    "Unprotected containers evicted through NRI (CreateContainerResponse.evict).")
                      .get()),
+      killed_(registry_.gauge("nri_seccomp_killed_containers",
+                              "Unprotected containers the plugin stopped (SIGKILL to their init process) since it started.")
+                  .get()),
       libseccomp_(registry_.gauge("nri_seccomp_libseccomp_info",
                                   "The libseccomp version the plugin checks and compiles policies with.", {"version"}, 4)) {
   // Pre-create the series with fixed label sets, so dashboards and alerts see

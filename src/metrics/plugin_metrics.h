@@ -99,6 +99,7 @@ class PluginMetrics {
     stale_.set(stale);
   }
   void record_evictions(uint64_t n) { evictions_.inc(n); }
+  void set_killed_total(uint64_t n) { killed_.set(static_cast<int64_t>(n)); }
   // The libseccomp the plugin checks with (a constant 1 with a version label).
   void set_libseccomp_version(const std::string& version) { libseccomp_.with({version}).set(1); }
 
@@ -124,6 +125,7 @@ class PluginMetrics {
   Gauge& unprotected_;
   Gauge& stale_;
   Counter& evictions_;
+  Gauge& killed_;
   GaugeFamily& libseccomp_;
   std::atomic<bool> registered_{false};
   std::atomic<bool> store_loaded_{false};

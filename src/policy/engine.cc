@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/printable.h"
+#include "policy/container_process.h"
 #include "common/strings.h"
 #include "policy/config.h"
 #include "policy/fingerprint.h"
@@ -289,12 +290,17 @@ void Engine::run_audit(const ::nri::pkg::api::v1alpha1::SynchronizeRequest& snap
     const bool unprotected = f.standing == Standing::unprotected;
     (unprotected ? summary.unprotected : summary.stale) += 1;
     const char* action = f.evict() ? "evict" : unprotected ? "report" : "none";
+    // NRI drops evictions before they reach the runtime, so stop the
+    // container ourselves where its process is visibly ours to stop.
+    const std::string stopped = f.evict() ? kill_container_process(f.pid, f.container_id) : std::string("-");
+    if (stopped == "killed") kills_.fetch_add(1, std::memory_order_relaxed);
     log::warn(unprotected ? "unprotected_container" : "stale_container",
               {{"namespace", f.pod_namespace}, {"pod", f.pod}, {"container", f.container}, {"container_id", f.container_id},
-               {"mode", mode_name(f.mode)}, {"action", action}, {"lacks", f.lacks}});
+               {"mode", mode_name(f.mode)}, {"action", action}, {"stopped", stopped}, {"lacks", f.lacks}});
     if (f.evict()) evict.push_back(f);
   }
   summary.to_evict = evict.size();
+  summary.killed_total = kills_.load(std::memory_order_relaxed);
   {
     std::lock_guard lock(evict_mutex_);
     to_evict_ = std::move(evict);  // a new snapshot replaces what an older one found
@@ -453,6 +459,7 @@ EngineStats Engine::stats() const {
   s.reload_error = reload_error_.load();
   s.checks_failed = checks_failed_.load();
   s.evictions = evictions_.load();
+  s.kills = kills_.load();
   s.deadline_refusals = deadline_refusals_.load();
   if (auto st = state()) {
     s.store_loaded = true;

@@ -52,6 +52,7 @@ struct AuditSummary {
   size_t unprotected = 0;    // running weaker than policy
   size_t stale = 0;          // protected by an older policy generation
   size_t to_evict = 0;       // unprotected in enforce mode
+  uint64_t killed_total = 0; // unprotected containers stopped by the plugin so far
 };
 
 struct EngineStats {
@@ -60,6 +61,7 @@ struct EngineStats {
   uint64_t reload_ok = 0, reload_error = 0;
   uint64_t checks_failed = 0;                 // background checks of merged policies that failed
   uint64_t evictions = 0;                     // containers named in CreateContainerResponse.evict
+  uint64_t kills = 0;                         // unprotected containers stopped by SIGKILL to their init
   uint64_t deadline_refusals = 0;             // decisions that missed their budget
   uint64_t generation = 0;
   size_t profiles_loaded = 0, profiles_broken = 0;
@@ -115,8 +117,10 @@ class Engine {
 
   // The recovery audit of a Synchronize snapshot, on a background thread
   // (the runtime waits for the Synchronize answer). Findings are logged one
-  // line each; unprotected containers in enforce mode are evicted in the
-  // answer to the next CreateContainer.
+  // line each; unprotected containers in enforce mode are stopped: their init
+  // process is killed where the plugin sees host pids (kubelet recreates them
+  // through the plugin), and they are named in the answer to the next
+  // CreateContainer (NRI's evict, which current runtimes never receive).
   void audit(const ::nri::pkg::api::v1alpha1::SynchronizeRequest& snapshot);
   void wait_for_audit();
   void set_audit_observer(std::function<void(const AuditSummary&)> observer);
@@ -176,7 +180,7 @@ class Engine {
   std::thread poller_;
 
   std::atomic<int64_t> budget_ms_{500};  // a quarter of NRI's default 2 s request timeout
-  std::atomic<uint64_t> evictions_{0}, deadline_refusals_{0};
+  std::atomic<uint64_t> evictions_{0}, kills_{0}, deadline_refusals_{0};
   std::mutex evict_mutex_;
   std::vector<Finding> to_evict_;        // handed out once each, in the next answers
   std::function<void(const AuditSummary&)> audit_observer_;  // guarded by observer_mutex_

@@ -8,6 +8,7 @@
 
 #include "common/strings.h"
 #include "policy/annotations.h"
+#include "policy/container_process.h"
 #include "policy/decision.h"
 
 namespace nri_seccomp::policy {
@@ -71,6 +72,7 @@ std::vector<Finding> audit_snapshot(const State& state, const RuntimeCaps& runti
     f.pod = pod.name();
     f.container = container.name();
     f.mode = d.mode;
+    f.pid = container.pid();
     const std::string stamp = annotation(container, profiles_key);
     if (d.outcome == Outcome::refused) {
       if (!stamp.empty()) continue;  // admitted by the plugin under an older policy: not ours to judge now
@@ -86,6 +88,12 @@ std::vector<Finding> audit_snapshot(const State& state, const RuntimeCaps& runti
     }
     const auto have = stamped_profiles(stamp);
     const bool all_there = std::all_of(d.profiles.begin(), d.profiles.end(), [&](const std::string& p) { return have.count(p) > 0; });
+    if (auto seccomp = container_seccomp_mode(f.pid, f.container_id); seccomp && *seccomp != 2) {
+      f.lacks = fmt::format("a seccomp filter: it is stamped {} but the kernel reports Seccomp: {} for its process {}", stamp,
+                            *seccomp, f.pid);
+      findings.push_back(std::move(f));
+      continue;
+    }
     if (!all_there || annotation(container, mode_stamp_key) != mode_name(d.mode)) {
       f.standing = Standing::stale;
       f.lacks = fmt::format("profiles {} ({} mode) under the current policy; it was created with {} ({} mode)", wanted,

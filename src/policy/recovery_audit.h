@@ -9,6 +9,8 @@
 //     it should not be running at all: UNPROTECTED;
 //   - stamped, but with other profiles or mode than policy says today: it got
 //     the policy of its time (an older generation): STALE, reported only;
+//   - stamped, but its init process visibly runs without a seccomp filter
+//     (/proc/PID/status, where the plugin sees host pids): UNPROTECTED;
 //   - exempt, mode off, nothing selected, or the plugin's own pod: not judged.
 #pragma once
 
@@ -26,6 +28,7 @@ enum class Standing { unprotected, stale };
 struct Finding {
   Standing standing = Standing::unprotected;
   std::string container_id, pod_namespace, pod, container;
+  uint32_t pid = 0;   // the container's init process on the host, as the runtime reports it
   std::string lacks;  // what policy says it should have
   Mode mode = Mode::enforce;
   bool evict() const { return standing == Standing::unprotected && mode == Mode::enforce; }

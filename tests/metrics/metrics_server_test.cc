@@ -116,6 +116,7 @@ TEST_F(MetricsServerTest, ScrapeShowsRecordedDecisionsWithNamesLabelsAndValues) 
       {"nri_seccomp_unprotected_containers", "gauge"},
       {"nri_seccomp_stale_containers", "gauge"},
       {"nri_seccomp_evictions_total", "counter"},
+      {"nri_seccomp_killed_containers", "gauge"},
       {"nri_seccomp_libseccomp_info", "gauge"},
   };
   for (const auto& [name, type] : expected_types) {

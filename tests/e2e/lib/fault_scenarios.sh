@@ -279,7 +279,7 @@ fault_rolling_replace() {
   if E2E_PLUGIN_LOG="$NEW_PLUGIN_LOG" e2e_plugin_wait_synced 1; then pass "$label: the second instance registers while the first runs"
   else fail "$label: the second instance registers while the first runs" "$(tail -n 8 "$NEW_PLUGIN_LOG")"; fi
   e2e_wait_for 3 rt_log_plugin_synced "$rt_mark"
-  note "$label: $RT_KIND's invocation order now: $(e2e_log_since "$RT_LOG" "$rt_mark" | grep -oE '#[0-9]+: [^ ]*10-seccomp[^ ]*' | tail -n 2 | tr '\n' ' ')"
+  note "$label: $RT_KIND calls both, in this order: $(e2e_log_since "$RT_LOG" "$rt_mark" | grep -oE '#[0-9]+: [^(]*\(external:10-seccomp\[[0-9]+\]\)' | tail -n 2 | tr -d '\\' | tr '\n' ' ')"
   local made=()
   replace_creation "$label: with both instances" d-both
   [ -z "$CTR_ID" ] || made+=("$CTR_ID")

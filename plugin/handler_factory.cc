@@ -1,6 +1,9 @@
 // The one place the daemon gets its Handler from: the policy engine (config,
 // profile store, decisions, hot reload) behind NRI's Handler interface, plus
 // the optional Prometheus endpoint fed by the engine's observers.
+#include <seccomp.h>
+
+#include <cstdlib>
 #include <memory>
 #include <optional>
 
@@ -46,6 +49,7 @@ class DaemonHandler final : public nri::Handler {
     // Observers capture metrics_: detach them before it goes away.
     engine_->set_observer({});
     engine_->set_reload_observer({});
+    engine_->set_audit_observer({});
     if (server_) server_->stop();
   }
 
@@ -79,10 +83,16 @@ std::unique_ptr<nri::Handler> make_handler(const RunOptions& options) {
   policy::EngineOptions engine_options;
   engine_options.config_path = options.config_file;
   engine_options.profile_dirs = options.profile_dirs;
+  // The DaemonSet passes its own pod through the downward API: the recovery
+  // audit never evicts the plugin's own pod.
+  if (const char* ns = std::getenv("POD_NAMESPACE"); ns != nullptr) engine_options.own_pod.pod_namespace = ns;
+  if (const char* name = std::getenv("POD_NAME"); name != nullptr) engine_options.own_pod.name = name;
   auto engine = std::make_shared<policy::Engine>(engine_options);  // throws Error on a bad --config
 
   auto plugin_metrics = std::make_unique<metrics::PluginMetrics>();
   auto* recorder = plugin_metrics.get();
+  const scmp_version* libseccomp = seccomp_version();
+  recorder->set_libseccomp_version(fmt::format("{}.{}.{}", libseccomp->major, libseccomp->minor, libseccomp->micro));
   const auto initial = engine->stats();
   recorder->record_reload(initial.store_loaded);
   recorder->set_store_loaded(initial.store_loaded, static_cast<int64_t>(initial.profiles_loaded));
@@ -91,6 +101,10 @@ std::unique_ptr<nri::Handler> make_handler(const RunOptions& options) {
     recorder->observe_create_container(d.duration);
     if (d.outcome == policy::Outcome::refused) recorder->record_refusal(d.reason_code);
     if (d.outcome == policy::Outcome::applied) d.cache_hit ? recorder->cache_hit() : recorder->cache_miss();
+    if (!d.evicted.empty()) recorder->record_evictions(d.evicted.size());
+  });
+  engine->set_audit_observer([recorder](const policy::AuditSummary& s) {
+    recorder->set_audit(static_cast<int64_t>(s.unprotected), static_cast<int64_t>(s.stale));
   });
   engine->set_reload_observer([recorder](bool ok, size_t profiles) {
     recorder->record_reload(ok);

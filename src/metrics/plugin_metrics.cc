@@ -54,7 +54,18 @@ PluginMetrics::PluginMetrics()
                             .get()),
       store_loaded_gauge_(registry_.gauge("nri_seccomp_store_loaded",
                                           "1 once a profile store and policy have been loaded.")
-                              .get()) {
+                              .get()),
+      unprotected_(registry_.gauge("nri_seccomp_unprotected_containers",
+                                   "Running containers the last recovery audit found weaker than policy says.")
+                       .get()),
+      stale_(registry_.gauge("nri_seccomp_stale_containers",
+                             "Running containers protected by an older policy than the current one.")
+                 .get()),
+      evictions_(registry_.counter("nri_seccomp_evictions_total",
+                                   "Unprotected containers evicted through NRI (CreateContainerResponse.evict).")
+                     .get()),
+      libseccomp_(registry_.gauge("nri_seccomp_libseccomp_info",
+                                  "The libseccomp version the plugin checks and compiles policies with.", {"version"}, 4)) {
   // Pre-create the series with fixed label sets, so dashboards and alerts see
   // zeros instead of absent series before the first event.
   reloads_.with({"ok"});

@@ -93,6 +93,15 @@ class PluginMetrics {
   // Profile store reloads (the first load counts too).
   void record_reload(bool ok);
 
+  // Recovery audit (after every registration) and its evictions.
+  void set_audit(int64_t unprotected, int64_t stale) {
+    unprotected_.set(unprotected);
+    stale_.set(stale);
+  }
+  void record_evictions(uint64_t n) { evictions_.inc(n); }
+  // The libseccomp the plugin checks with (a constant 1 with a version label).
+  void set_libseccomp_version(const std::string& version) { libseccomp_.with({version}).set(1); }
+
   // Readiness inputs. /readyz answers 200 only when both are true.
   void set_registered(bool registered);
   void set_store_loaded(bool loaded, int64_t profile_count);
@@ -112,6 +121,10 @@ class PluginMetrics {
   CounterFamily& reloads_;
   Gauge& registered_gauge_;
   Gauge& store_loaded_gauge_;
+  Gauge& unprotected_;
+  Gauge& stale_;
+  Counter& evictions_;
+  GaugeFamily& libseccomp_;
   std::atomic<bool> registered_{false};
   std::atomic<bool> store_loaded_{false};
 };

@@ -30,6 +30,15 @@ struct Base {
   // so containers we leave alone never fail for it.
   std::string_view problem_code;
   std::string problem;
+  bool localhost_unread = false;  // a Localhost base whose file load_localhost has not read yet
+  std::string localhost_ref;
+};
+
+// Thrown, in inline-only mode, just before work that may be slow (a merge of
+// a new combination, reading a Localhost file): the engine then runs the
+// whole decision on its worker, within the request's deadline.
+struct SlowPath {
+  std::string what;  // "merging ...", "reading the Localhost profile ..."
 };
 
 // A refusal reason (without the "nri-seccomp: pod ... container ...:" head)
@@ -146,20 +155,13 @@ Base resolve_base(const State& state, const RuntimeCaps& runtime, const api::Con
   const ProfileInfo info = profile_info(runtime, container);
   switch (info.type) {
     case ProfileInfo::localhost: {
+      // Read only once a profile must be merged into it (load_localhost):
+      // the file may be slow or broken, and untouched containers never wait
+      // or fail for it.
       Base base;
-      LocalhostProfile local;
-      try {
-        local = state.localhost.get(info.localhost_ref, state.config.kubelet_seccomp_root,
-                                    state.context_for(runtime.runtime_default));
-      } catch (const Error& e) {
-        base.label = "localhost:" + info.localhost_ref;
-        base.problem_code = "localhost_profile_invalid";
-        base.problem = e.what();
-        return base;
-      }
-      base.label = "localhost:" + local.path;
-      base.identity = local.identity;
-      base.policy = local.policy;
+      base.label = "localhost:" + info.localhost_ref;
+      base.localhost_unread = true;
+      base.localhost_ref = info.localhost_ref;
       return base;
     }
     case ProfileInfo::unconfined: return unconfined_base("");
@@ -185,6 +187,19 @@ Base resolve_base(const State& state, const RuntimeCaps& runtime, const api::Con
   }
   return state.config.assume_when_unknown == BaseAssumption::unconfined ? unconfined_base("(assumed)")
                                                                         : runtime_default_base(state, runtime, "(assumed)");
+}
+
+void load_localhost(const State& state, const RuntimeCaps& runtime, Base& base) {
+  LocalhostProfile local;
+  try {
+    local = state.localhost.get(base.localhost_ref, state.config.kubelet_seccomp_root, state.context_for(runtime.runtime_default));
+  } catch (const Error& e) {
+    refuse("localhost_profile_invalid", "{}", e.what());
+  }
+  base.label = "localhost:" + local.path;
+  base.identity = local.identity;
+  base.policy = local.policy;
+  base.localhost_unread = false;
 }
 
 // Where a profile name came from, for messages.
@@ -322,7 +337,8 @@ Built build_adjustment(const State& state, const RuntimeCaps& runtime, Base& bas
 }
 
 void decide_into(const State& state, const RuntimeCaps& runtime, const api::CreateContainerRequest& request,
-                 api::CreateContainerResponse& response, Decision& d, std::optional<PendingCheck>* pending) {
+                 api::CreateContainerResponse& response, Decision& d, std::optional<PendingCheck>* pending,
+                 bool inline_only) {
   const auto& pod = request.pod();
   const auto& container = request.container();
   const auto& config = state.config;
@@ -432,6 +448,10 @@ void decide_into(const State& state, const RuntimeCaps& runtime, const api::Crea
   }
 
   if (!base.problem.empty() && !d.replace) refuse(base.problem_code, "{}", base.problem);
+  if (base.localhost_unread && !d.replace) {
+    if (inline_only) throw SlowPath{fmt::format("reading the Localhost profile {}", base.localhost_ref)};
+    load_localhost(state, runtime, base);
+  }
 
   // The runtime's current policy is big: key by an interned id, not its bytes.
   std::string key;
@@ -453,6 +473,7 @@ void decide_into(const State& state, const RuntimeCaps& runtime, const api::Crea
   d.cache_hit = ready != nullptr;
   if (ready && !ready->check_error.empty()) refuse("check_failed", "{}", ready->check_error);
   if (!ready) {
+    if (inline_only) throw SlowPath{fmt::format("merging profiles {} into base {}", join(d.profiles), d.replace ? "none (replace)" : base.label)};
     Built built = build_adjustment(state, runtime, base, entries, d.replace, settings.mode);
     PendingCheck check{key, built.ready, built.final_policy, built.what};
     if (pending == nullptr) {
@@ -510,7 +531,7 @@ std::string check_pending(const State& state, const PendingCheck& pending) {
 }
 
 Decision decide(const State& state, const RuntimeCaps& runtime, const api::CreateContainerRequest& request,
-                api::CreateContainerResponse& response, std::optional<PendingCheck>* pending) {
+                api::CreateContainerResponse& response, std::optional<PendingCheck>* pending, bool inline_only) {
   const auto start = std::chrono::steady_clock::now();
   Decision d;
   d.generation = state.generation;
@@ -518,7 +539,10 @@ Decision decide(const State& state, const RuntimeCaps& runtime, const api::Creat
   d.pod = request.pod().name();
   d.container = request.container().name();
   try {
-    decide_into(state, runtime, request, response, d, pending);
+    decide_into(state, runtime, request, response, d, pending, inline_only);
+  } catch (SlowPath& slow) {
+    d.slow_path = std::move(slow.what);  // nothing decided yet: the full decision starts over
+    response.clear_adjust();
   } catch (const std::exception& e) {
     // Fail closed: whatever went wrong, the container does not start with a
     // policy other than the one policy asked for.

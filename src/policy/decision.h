@@ -38,6 +38,10 @@ struct Decision {
   std::vector<std::string> warnings;  // e.g. profiles dropped by onMissingProfile: fallback
   std::chrono::microseconds duration{0};
   uint64_t generation = 0;
+  // Inline-only mode: the decision stopped before slow work (this says which)
+  // and must be made again with inline_only false, off the request thread.
+  std::string slow_path;
+  std::vector<std::string> evicted;   // container ids evicted in this answer (recovery audit)
 };
 
 // "nri-seccomp: pod <ns>/<pod> container <name>: <reason>"
@@ -61,10 +65,12 @@ struct PendingCheck {
 // of profiles that were each checked at load is exact, and the runtime
 // compiles the final filter itself, so a failing check can only turn an
 // already failing creation into a clearer refusal next time.
+// With `inline_only`, the decision stops before anything that may be slow
+// (see Decision::slow_path) instead of doing it.
 Decision decide(const State& state, const RuntimeCaps& runtime,
                 const ::nri::pkg::api::v1alpha1::CreateContainerRequest& request,
                 ::nri::pkg::api::v1alpha1::CreateContainerResponse& response,
-                std::optional<PendingCheck>* pending = nullptr);
+                std::optional<PendingCheck>* pending = nullptr, bool inline_only = false);
 
 // Runs a pending check against `state`; on failure records the error in the
 // state's decision cache (later requests for the combination are refused)

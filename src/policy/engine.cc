@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/printable.h"
 #include "common/strings.h"
 #include "policy/config.h"
 #include "policy/fingerprint.h"
@@ -138,8 +139,31 @@ void Engine::configure(std::string_view name, std::string_view version, std::str
   }
 }
 
+void Engine::set_request_timeout(std::chrono::milliseconds timeout) {
+  // A quarter: the runtime calls every plugin in turn under one lock, and
+  // its clock started before our socket saw the request.
+  // Unset (0): NRI's default 2 s. A timeout under 4 ms leaves no budget at
+  // all: every decision that needs slow work is refused at once.
+  const int64_t budget = timeout.count() > 0 ? timeout.count() / 4 : 500;
+  budget_ms_.store(budget, std::memory_order_relaxed);
+}
+
+std::chrono::milliseconds Engine::budget() const {
+  return std::chrono::milliseconds(budget_ms_.load(std::memory_order_relaxed));
+}
+
+void Engine::queue_check(std::shared_ptr<const State> state, std::optional<PendingCheck> pending) {
+  if (!pending) return;
+  {
+    std::lock_guard lock(check_mutex_);
+    checks_.emplace_back(std::move(state), std::move(*pending));
+  }
+  check_cv_.notify_all();
+}
+
 Decision Engine::decide(const ::nri::pkg::api::v1alpha1::CreateContainerRequest& request,
                         ::nri::pkg::api::v1alpha1::CreateContainerResponse& response) {
+  const auto start = std::chrono::steady_clock::now();
   std::shared_ptr<const State> state;
   std::shared_ptr<const RuntimeCaps> runtime;
   {
@@ -147,17 +171,142 @@ Decision Engine::decide(const ::nri::pkg::api::v1alpha1::CreateContainerRequest&
     state = state_;
     runtime = runtime_;
   }
+  // Warm and simple decisions are made right here; anything that may be slow
+  // goes to the worker, within the budget.
   std::optional<PendingCheck> pending;
-  Decision d = policy::decide(*state, *runtime, request, response, options_.background_checks ? &pending : nullptr);
-  if (pending) {
-    {
-      std::lock_guard lock(check_mutex_);
-      checks_.emplace_back(state, std::move(*pending));
-    }
-    check_cv_.notify_all();
+  Decision d = policy::decide(*state, *runtime, request, response, options_.background_checks ? &pending : nullptr,
+                              /*inline_only=*/true);
+  if (!d.slow_path.empty()) {
+    d = decide_within_budget(*state, *runtime, request, response, start, std::move(d.slow_path));
+  } else {
+    queue_check(state, std::move(pending));
   }
+  if (d.outcome != Outcome::refused) hand_out_evictions(response, d);
+  d.duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   report(*state, d);
   return d;
+}
+
+Decision Engine::decide_within_budget(const State& state, const RuntimeCaps& runtime,
+                                      const ::nri::pkg::api::v1alpha1::CreateContainerRequest& request,
+                                      ::nri::pkg::api::v1alpha1::CreateContainerResponse& response,
+                                      std::chrono::steady_clock::time_point start, std::string slow_path) {
+  // The worker owns copies: the request thread may give up and answer, and
+  // its request and response live on an arena reset after the answer.
+  struct Job {
+    ::nri::pkg::api::v1alpha1::CreateContainerRequest request;
+    ::nri::pkg::api::v1alpha1::CreateContainerResponse response;
+    Decision decision;
+    std::mutex mutex;
+    std::condition_variable done_cv;
+    bool done = false;
+  };
+  auto job = std::make_shared<Job>();
+  job->request.CopyFrom(request);
+  auto held_state = this->state();  // keeps the generation alive for the worker
+  auto held_runtime = std::make_shared<const RuntimeCaps>(runtime);
+  const bool background = options_.background_checks;
+  slow_worker_.submit([this, job, held_state, held_runtime, background] {
+    std::optional<PendingCheck> pending;
+    Decision d = policy::decide(*held_state, *held_runtime, job->request, job->response, background ? &pending : nullptr);
+    queue_check(held_state, std::move(pending));
+    std::lock_guard lock(job->mutex);
+    job->decision = std::move(d);
+    job->done = true;
+    job->done_cv.notify_all();
+  });
+  const auto budget = this->budget();
+  const auto deadline = start + budget;
+  std::unique_lock lock(job->mutex);
+  // An answer that is only ready after the budget is not given either: the
+  // budget is what keeps us clear of the runtime's own timeout.
+  if (job->done_cv.wait_until(lock, deadline, [&] { return job->done; }) && std::chrono::steady_clock::now() <= deadline) {
+    response.CopyFrom(job->response);
+    return std::move(job->decision);
+  }
+  deadline_refusals_.fetch_add(1, std::memory_order_relaxed);
+  Decision d;
+  d.outcome = Outcome::refused;
+  d.generation = state.generation;
+  d.pod_namespace = request.pod().namespace_();
+  d.pod = request.pod().name();
+  d.container = request.container().name();
+  d.reason_code = "deadline";
+  d.reason = refusal_message(
+      d.pod_namespace, d.pod, d.container,
+      fmt::format("the decision did not finish within its budget of {} ms (a quarter of the runtime's request timeout) "
+                  "while {}; refused rather than let the runtime time out and create the container without its "
+                  "seccomp policy. The work goes on in the background: a retry will use its result",
+                  budget.count(), slow_path));
+  response.clear_adjust();
+  return d;
+}
+
+void Engine::hand_out_evictions(::nri::pkg::api::v1alpha1::CreateContainerResponse& response, Decision& d) {
+  std::vector<Finding> evict;
+  {
+    std::lock_guard lock(evict_mutex_);
+    if (to_evict_.empty()) return;
+    evict.swap(to_evict_);
+  }
+  for (const auto& f : evict) {
+    auto* e = response.add_evict();
+    e->set_container_id(f.container_id);
+    e->set_reason(printable(fmt::format("nri-seccomp: pod {}/{} container {} runs without {}", f.pod_namespace, f.pod,
+                                        f.container, f.lacks)));
+    d.evicted.push_back(f.container_id);
+    log::warn("eviction_sent", {{"namespace", f.pod_namespace}, {"pod", f.pod}, {"container", f.container},
+                                {"container_id", f.container_id}, {"in_answer_for", d.pod_namespace + "/" + d.pod + "/" + d.container}});
+  }
+  evictions_.fetch_add(evict.size(), std::memory_order_relaxed);
+}
+
+void Engine::audit(const ::nri::pkg::api::v1alpha1::SynchronizeRequest& snapshot) {
+  auto copy = std::make_shared<::nri::pkg::api::v1alpha1::SynchronizeRequest>(snapshot);
+  audit_worker_.submit([this, copy] { run_audit(*copy); });
+}
+
+void Engine::wait_for_audit() { audit_worker_.wait_idle(); }
+
+void Engine::set_audit_observer(std::function<void(const AuditSummary&)> observer) {
+  std::lock_guard lock(observer_mutex_);
+  audit_observer_ = std::move(observer);
+}
+
+void Engine::run_audit(const ::nri::pkg::api::v1alpha1::SynchronizeRequest& snapshot) {
+  std::shared_ptr<const State> state;
+  std::shared_ptr<const RuntimeCaps> runtime;
+  {
+    std::lock_guard lock(state_mutex_);
+    state = state_;
+    runtime = runtime_;
+  }
+  const auto findings = audit_snapshot(*state, *runtime, snapshot, options_.own_pod);
+  AuditSummary summary;
+  summary.containers = static_cast<size_t>(snapshot.containers_size());
+  std::vector<Finding> evict;
+  for (const auto& f : findings) {
+    const bool unprotected = f.standing == Standing::unprotected;
+    (unprotected ? summary.unprotected : summary.stale) += 1;
+    const char* action = f.evict() ? "evict" : unprotected ? "report" : "none";
+    log::warn(unprotected ? "unprotected_container" : "stale_container",
+              {{"namespace", f.pod_namespace}, {"pod", f.pod}, {"container", f.container}, {"container_id", f.container_id},
+               {"mode", mode_name(f.mode)}, {"action", action}, {"lacks", f.lacks}});
+    if (f.evict()) evict.push_back(f);
+  }
+  summary.to_evict = evict.size();
+  {
+    std::lock_guard lock(evict_mutex_);
+    to_evict_ = std::move(evict);  // a new snapshot replaces what an older one found
+  }
+  log::info("recovery_audit", {{"generation", state->generation}, {"containers", summary.containers},
+                               {"unprotected", summary.unprotected}, {"stale", summary.stale}, {"to_evict", summary.to_evict}});
+  std::function<void(const AuditSummary&)> observer;
+  {
+    std::lock_guard lock(observer_mutex_);
+    observer = audit_observer_;
+  }
+  if (observer) observer(summary);
 }
 
 void Engine::create_container(const ::nri::pkg::api::v1alpha1::CreateContainerRequest& request,
@@ -303,6 +452,8 @@ EngineStats Engine::stats() const {
   s.reload_ok = reload_ok_.load();
   s.reload_error = reload_error_.load();
   s.checks_failed = checks_failed_.load();
+  s.evictions = evictions_.load();
+  s.deadline_refusals = deadline_refusals_.load();
   if (auto st = state()) {
     s.store_loaded = true;
     s.generation = st->generation;

@@ -25,8 +25,10 @@
 #include "nri.pb.h"
 #include "policy/audit_log.h"
 #include "policy/decision.h"
+#include "policy/recovery_audit.h"
 #include "policy/runtime_caps.h"
 #include "policy/state.h"
+#include "policy/worker.h"
 
 namespace nri_seccomp::policy {
 
@@ -39,6 +41,17 @@ struct EngineOptions {
   // Check+compile a new combination's merged policy on a background thread
   // (answering the request at once) instead of on the request path.
   bool background_checks = true;
+  // The daemon's own pod (POD_NAMESPACE/POD_NAME in the DaemonSet): never
+  // evicted by the recovery audit.
+  OwnPod own_pod;
+};
+
+// What the last recovery audit found (metrics, tests).
+struct AuditSummary {
+  size_t containers = 0;     // in the snapshot
+  size_t unprotected = 0;    // running weaker than policy
+  size_t stale = 0;          // protected by an older policy generation
+  size_t to_evict = 0;       // unprotected in enforce mode
 };
 
 struct EngineStats {
@@ -46,6 +59,8 @@ struct EngineStats {
   uint64_t cache_hits = 0, cache_misses = 0;  // decision cache (warm/cold adjustments)
   uint64_t reload_ok = 0, reload_error = 0;
   uint64_t checks_failed = 0;                 // background checks of merged policies that failed
+  uint64_t evictions = 0;                     // containers named in CreateContainerResponse.evict
+  uint64_t deadline_refusals = 0;             // decisions that missed their budget
   uint64_t generation = 0;
   size_t profiles_loaded = 0, profiles_broken = 0;
   bool store_loaded = false;
@@ -67,7 +82,14 @@ class Engine {
   void configure(std::string_view runtime_name, std::string_view runtime_version, std::string_view config_text = {});
   void set_runtime(std::string_view runtime_name, std::string_view runtime_version);
 
+  // The runtime's request timeout (Configure): every decision must be made
+  // within a quarter of it (the budget), or it is refused with reason code
+  // `deadline` while the work finishes in the background for the next try.
+  void set_request_timeout(std::chrono::milliseconds timeout);
+  std::chrono::milliseconds budget() const;
+
   // Never throws; a refused Decision carries the full message in `reason`.
+  // Also hands out the recovery audit's evictions in the answer (enforce mode).
   Decision decide(const ::nri::pkg::api::v1alpha1::CreateContainerRequest& request,
                   ::nri::pkg::api::v1alpha1::CreateContainerResponse& response);
   // As decide(), but throws Error(decision.reason) on refusal (the NRI Handler contract).
@@ -91,6 +113,14 @@ class Engine {
   // Blocks until every queued background check has run (tests, benchmarks).
   void wait_for_checks();
 
+  // The recovery audit of a Synchronize snapshot, on a background thread
+  // (the runtime waits for the Synchronize answer). Findings are logged one
+  // line each; unprotected containers in enforce mode are evicted in the
+  // answer to the next CreateContainer.
+  void audit(const ::nri::pkg::api::v1alpha1::SynchronizeRequest& snapshot);
+  void wait_for_audit();
+  void set_audit_observer(std::function<void(const AuditSummary&)> observer);
+
   std::shared_ptr<const State> state() const;
   EngineStats stats() const;
   const std::string& config_source() const { return options_.config_path; }
@@ -103,6 +133,13 @@ class Engine {
   void report(const State& state, const Decision& d);
   void check_loop();
   void notify_reload(bool ok);
+  Decision decide_within_budget(const State& state, const RuntimeCaps& runtime,
+                                const ::nri::pkg::api::v1alpha1::CreateContainerRequest& request,
+                                ::nri::pkg::api::v1alpha1::CreateContainerResponse& response,
+                                std::chrono::steady_clock::time_point start, std::string slow_path);
+  void queue_check(std::shared_ptr<const State> state, std::optional<PendingCheck> pending);
+  void run_audit(const ::nri::pkg::api::v1alpha1::SynchronizeRequest& snapshot);
+  void hand_out_evictions(::nri::pkg::api::v1alpha1::CreateContainerResponse& response, Decision& d);
 
   EngineOptions options_;
   seccomp::ResolveContext context_;
@@ -137,6 +174,17 @@ class Engine {
   std::condition_variable poll_cv_;
   bool stop_polling_ = false;
   std::thread poller_;
+
+  std::atomic<int64_t> budget_ms_{500};  // a quarter of NRI's default 2 s request timeout
+  std::atomic<uint64_t> evictions_{0}, deadline_refusals_{0};
+  std::mutex evict_mutex_;
+  std::vector<Finding> to_evict_;        // handed out once each, in the next answers
+  std::function<void(const AuditSummary&)> audit_observer_;  // guarded by observer_mutex_
+
+  // Last members: destroyed first, so their threads stop before anything
+  // they use goes away.
+  Worker slow_worker_{"nri-seccomp-slow"};
+  Worker audit_worker_{"nri-seccomp-audit"};
 };
 
 }  // namespace nri_seccomp::policy

@@ -11,8 +11,13 @@ class PolicyHandler final : public nri::Handler {
   ~PolicyHandler() override { engine_->stop_watching(); }
 
   void configure(const nri::RuntimeInfo& runtime, std::string_view config) override {
+    engine_->set_request_timeout(std::chrono::milliseconds(runtime.request_timeout_ms));
     engine_->configure(runtime.name, runtime.version, config);
   }
+
+  // Every registration (start, reconnect, runtime restart) brings a snapshot:
+  // find what was created while we were away.
+  void synchronize(const nri::api::SynchronizeRequest& snapshot) override { engine_->audit(snapshot); }
 
   void create_container(const nri::api::CreateContainerRequest& request,
                         nri::api::CreateContainerResponse& response) override {

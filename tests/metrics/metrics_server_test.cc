@@ -113,6 +113,10 @@ TEST_F(MetricsServerTest, ScrapeShowsRecordedDecisionsWithNamesLabelsAndValues) 
       {"nri_seccomp_reloads_total", "counter"},
       {"nri_seccomp_registered", "gauge"},
       {"nri_seccomp_store_loaded", "gauge"},
+      {"nri_seccomp_unprotected_containers", "gauge"},
+      {"nri_seccomp_stale_containers", "gauge"},
+      {"nri_seccomp_evictions_total", "counter"},
+      {"nri_seccomp_libseccomp_info", "gauge"},
   };
   for (const auto& [name, type] : expected_types) {
     EXPECT_EQ(s.type[name], type) << name;

@@ -1,0 +1,99 @@
+#include "policy/recovery_audit.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "common/strings.h"
+#include "policy/annotations.h"
+#include "policy/decision.h"
+
+namespace nri_seccomp::policy {
+namespace {
+
+namespace api = ::nri::pkg::api::v1alpha1;
+
+std::string annotation(const api::Container& c, const std::string& key) {
+  auto it = c.annotations().find(key);
+  return it == c.annotations().end() ? std::string() : it->second;
+}
+
+// "a,b" (or "replace:a,b") -> {a, b}
+std::set<std::string> stamped_profiles(std::string value) {
+  if (value.rfind(kReplacePrefix, 0) == 0) value.erase(0, kReplacePrefix.size());
+  std::set<std::string> out;
+  size_t start = 0;
+  while (start <= value.size()) {
+    const size_t comma = std::min(value.find(',', start), value.size());
+    if (comma > start) out.insert(value.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+bool judged_state(api::ContainerState s) {
+  return s == api::CONTAINER_CREATED || s == api::CONTAINER_RUNNING || s == api::CONTAINER_PAUSED;
+}
+
+}  // namespace
+
+std::vector<Finding> audit_snapshot(const State& state, const RuntimeCaps& runtime, const api::SynchronizeRequest& snapshot,
+                                    const OwnPod& own) {
+  std::map<std::string, const api::PodSandbox*> pods;
+  for (const auto& pod : snapshot.pods()) pods[pod.id()] = &pod;
+  const std::string profiles_key = applied_profiles_key(state.config.annotation_prefix);
+  const std::string mode_stamp_key = mode_key(state.config.annotation_prefix);
+
+  std::vector<Finding> findings;
+  for (const auto& container : snapshot.containers()) {
+    if (!judged_state(container.state())) continue;
+    auto pod_it = pods.find(container.pod_sandbox_id());
+    if (pod_it == pods.end()) continue;  // a container without its pod: nothing to judge it by
+    const api::PodSandbox& pod = *pod_it->second;
+    if (!own.name.empty() && pod.namespace_() == own.pod_namespace && pod.name() == own.name) continue;
+
+    // The same decision a CreateContainer would get, without its side
+    // effects on the request path: no log line, no metrics, the merged
+    // policy's compile check left out.
+    api::CreateContainerRequest request;
+    *request.mutable_pod() = pod;
+    *request.mutable_container() = container;
+    api::CreateContainerResponse scratch;
+    std::optional<PendingCheck> unchecked;
+    const Decision d = decide(state, runtime, request, scratch, &unchecked);
+    if (d.outcome == Outcome::untouched) continue;
+
+    Finding f;
+    f.container_id = container.id();
+    f.pod_namespace = pod.namespace_();
+    f.pod = pod.name();
+    f.container = container.name();
+    f.mode = d.mode;
+    const std::string stamp = annotation(container, profiles_key);
+    if (d.outcome == Outcome::refused) {
+      if (!stamp.empty()) continue;  // admitted by the plugin under an older policy: not ours to judge now
+      f.lacks = "a policy the plugin would allow: " + d.reason;
+      findings.push_back(std::move(f));
+      continue;
+    }
+    const std::string wanted = (d.replace ? std::string(kReplacePrefix) : std::string()) + join(d.profiles);
+    if (stamp.empty()) {
+      f.lacks = fmt::format("profiles {} ({} mode); it carries no {} annotation", wanted, mode_name(d.mode), profiles_key);
+      findings.push_back(std::move(f));
+      continue;
+    }
+    const auto have = stamped_profiles(stamp);
+    const bool all_there = std::all_of(d.profiles.begin(), d.profiles.end(), [&](const std::string& p) { return have.count(p) > 0; });
+    if (!all_there || annotation(container, mode_stamp_key) != mode_name(d.mode)) {
+      f.standing = Standing::stale;
+      f.lacks = fmt::format("profiles {} ({} mode) under the current policy; it was created with {} ({} mode)", wanted,
+                            mode_name(d.mode), stamp, annotation(container, mode_stamp_key));
+      findings.push_back(std::move(f));
+    }
+  }
+  return findings;
+}
+
+}  // namespace nri_seccomp::policy

@@ -4,6 +4,7 @@
 #   tests/e2e/run.sh runc                           runc bundles + `nri-seccomp apply`
 #   tests/e2e/run.sh containerd [VERSION|BIN_DIR]   CRI scenarios on containerd
 #   tests/e2e/run.sh crio [VERSION|BIN_DIR]         CRI scenarios on CRI-O
+#   tests/e2e/run.sh faults containerd|crio VERSION  fault injection (lib/fault_scenarios.sh)
 #   tests/e2e/run.sh all                            every suite above it can find
 # (as root). containerd without VERSION: $CONTAINERD_BIN's folder, else
 # Debian's (lib/fetch-containerd.sh; VERSION 2.1.9 means Debian's too); other
@@ -18,7 +19,11 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 src="${NRI_SECCOMP_SOURCE_DIR:-$(cd "$here/../.." && pwd)}"
 mode="${1:-all}"
 target="${2:-}"
-case "$mode" in runc|containerd|crio|all) ;; *) echo "usage: $0 runc|containerd|crio [VERSION|BIN_DIR] | all" >&2; exit 2 ;; esac
+kind="$mode"  # the runtime driver; `faults KIND VERSION` runs the fault suite on KIND
+if [ "$mode" = faults ]; then kind="$target"; target="${3:-}"; fi
+usage="usage: $0 runc|containerd|crio [VERSION|BIN_DIR] | faults containerd|crio VERSION|BIN_DIR | all"
+case "$mode:$kind" in runc:*|containerd:*|crio:*|all:*|faults:containerd|faults:crio) ;; *) echo "$usage" >&2; exit 2 ;; esac
+[ "$mode" != faults ] || [ -n "$target" ] || { echo "$usage" >&2; exit 2; }
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "SKIP e2e needs root (runc, runtimes, cgroups, mounts)"
@@ -29,7 +34,8 @@ fi
 # code wins (1 over 77 over 0).
 if [ "$mode" = all ]; then
   worst=0
-  for suite in runc "containerd 2.1.9" "containerd 2.2.7" "containerd 2.3.4" "crio 1.36.3" "crio 1.37.0-dev"; do
+  for suite in runc "containerd 2.1.9" "containerd 2.2.7" "containerd 2.3.4" "crio 1.36.3" "crio 1.37.0-dev" \
+               "faults containerd 2.3.4" "faults crio 1.37.0-dev" "faults crio 1.36.3"; do
     echo "==== $suite"
     # shellcheck disable=SC2086
     "$0" $suite; rc=$?
@@ -39,10 +45,13 @@ if [ "$mode" = all ]; then
 fi
 
 # shellcheck source=lib/env.sh
-source "$here/lib/env.sh" "run-$mode${target:+-${target##*/}}"
+run_name="run-$mode"
+[ "$mode" != faults ] || run_name+="-$kind"
+source "$here/lib/env.sh" "$run_name${target:+-${target##*/}}"
 E2E_PROFILE_DIRS=("$src/config/profiles" "$here/profiles")
 
 cleanup_all() {
+  if declare -F faults_cleanup >/dev/null; then faults_cleanup; fi
   e2e_plugin_stop KILL
   e2e_runc_cleanup
   if declare -F rt_cleanup >/dev/null; then rt_cleanup; fi
@@ -196,15 +205,21 @@ start=$(date +%s)
 if [ "$mode" = runc ]; then
   runc_scenarios
 else
-  find_runtime "$mode" "$target"
-  if e2e_load_driver "$mode"; then
+  find_runtime "$kind" "$target"
+  if e2e_load_driver "$kind"; then
     # shellcheck source=lib/cri_scenarios.sh
     source "$here/lib/cri_scenarios.sh"
     rt_init "$RT_BIN_DIR"
-    note "suite $mode${target:+ $target}: $RT_KIND $RT_FULL from $RT_BIN_DIR"
-    cri_scenarios
+    note "suite $mode$([ "$mode" = faults ] && echo " $kind")${target:+ $target}: $RT_KIND $RT_FULL from $RT_BIN_DIR"
+    if [ "$mode" = faults ]; then
+      # shellcheck source=lib/fault_scenarios.sh
+      source "$here/lib/fault_scenarios.sh"
+      fault_scenarios
+    else
+      cri_scenarios
+    fi
   else
-    fail "$mode: runtime driver lib/$mode.sh present"
+    fail "$kind: runtime driver lib/$kind.sh present"
   fi
 fi
 note "logs: $RUN ($(( $(date +%s) - start )) s)"

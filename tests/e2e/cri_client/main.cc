@@ -11,7 +11,7 @@
 //     stopp POD_ID | rmp POD_ID
 //     exec CID -- CMD [ARG...]         ExecSync: the command's stdout/stderr,
 //                                      exits with the command's exit code
-//     inspect CID                      JSON: state, annotations and the
+//     inspect CID                      JSON: state, exit code, finishedAt (ns), annotations and the
 //                                      runtime's verbose info (OCI spec)
 //
 // Exit codes: the command's own (exec), 0 success, 1 the runtime refused,
@@ -214,6 +214,7 @@ int cmd_inspect(Client& c, const Options& o) {
   out["name"] = st.metadata().name();
   out["state"] = runtime::v1::ContainerState_Name(st.state());
   out["exitCode"] = st.exit_code();
+  out["finishedAt"] = st.finished_at();  // ns since the epoch; 0 while it runs
   out["reason"] = st.reason();
   out["annotations"] = std::map<std::string, std::string>(st.annotations().begin(), st.annotations().end());
   // The verbose "info" of containerd and CRI-O is a JSON document (with the

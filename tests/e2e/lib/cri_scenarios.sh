@@ -368,10 +368,7 @@ write_policy() {
 
 # cri_scenarios: everything, in order, against the runtime rt_init chose.
 cri_scenarios() {
-  local bin
-  for bin in "$CRI_CLIENT_BIN" "$THREAD_PROBE_BIN"; do
-    [ -x "$bin" ] || { fail "$RT_KIND: binary present: $bin (build the project first)"; return; }
-  done
+  cri_binaries_present || return
   note "$RT_KIND $RT_VERSION from $RT_BIN_DIR: expected per base: runtime-default=$(expect runtime-default) unconfined=$(expect unconfined) localhost=$(expect localhost) validator=$(expect validator)"
   write_policy
   E2E_AFTER_CHECK=runtime_still_alive
@@ -385,8 +382,26 @@ cri_scenarios() {
   annotated_matrix -after-plugin-restart "${RESTART_MATRIX[@]}"
   runtime_restarted || return
   annotated_matrix -after-runtime-restart "${RESTART_MATRIX[@]}"
-  if e2e_plugin_running; then pass "plugin: still running at the end"; else fail "plugin: still running at the end"; fi
+  plugin_still_running
   no_deprecations "after the whole run"
+  alive_throughout
+}
+
+# cri_binaries_present: the CRI client and the thread probe are built.
+cri_binaries_present() {
+  local bin
+  for bin in "$CRI_CLIENT_BIN" "$THREAD_PROBE_BIN"; do
+    [ -x "$bin" ] || { fail "$RT_KIND: binary present: $bin (build the project first)"; return 1; }
+  done
+}
+
+plugin_still_running() {
+  if e2e_plugin_running; then pass "plugin: still running at the end"; else fail "plugin: still running at the end"; fi
+}
+
+# alive_throughout: the last check of a run (the per-step hook ends here):
+# the runtime never died on the way.
+alive_throughout() {
   E2E_AFTER_CHECK=
   if [ "$RT_DEATHS" -eq 0 ]; then pass "$RT_KIND $RT_VERSION: alive after every step"
   else fail "$RT_KIND $RT_VERSION: alive after every step" "died $RT_DEATHS times; log: $RT_LOG"; fi

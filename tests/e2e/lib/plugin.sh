@@ -2,13 +2,16 @@
 # The nri-seccomp daemon as an external NRI plugin of the private runtime.
 # Set before use: NRI_SECCOMP_BIN, RT_NRI_SOCK (from the driver's rt_init),
 # E2E_PLUGIN_LOG, E2E_PLUGIN_PIDFILE, E2E_PROFILE_DIRS (array); optional
-# E2E_PLUGIN_CONFIG (a policy file for --config).
+# E2E_PLUGIN_CONFIG (a policy file for --config), E2E_PLUGIN_METRICS (HOST:PORT
+# for --metrics-address; port 0: the daemon picks one and logs it in
+# metrics_listening).
 
 e2e_plugin_start() {
   local args=(run --socket "$RT_NRI_SOCK" --name seccomp --idx 10 --log-level info --log-format text)
   local d
   for d in "${E2E_PROFILE_DIRS[@]}"; do args+=(--profiles-dir "$d"); done
   [ -z "${E2E_PLUGIN_CONFIG:-}" ] || args+=(--config "$E2E_PLUGIN_CONFIG")
+  [ -z "${E2E_PLUGIN_METRICS:-}" ] || args+=(--metrics-address "$E2E_PLUGIN_METRICS")
   echo "---- plugin start $(date -u +%FT%TZ): $NRI_SECCOMP_BIN ${args[*]}" >> "$E2E_PLUGIN_LOG"
   setsid "$NRI_SECCOMP_BIN" "${args[@]}" >> "$E2E_PLUGIN_LOG" 2>&1 < /dev/null &
   echo $! > "$E2E_PLUGIN_PIDFILE"

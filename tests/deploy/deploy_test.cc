@@ -252,6 +252,33 @@ TEST_P(Overlay, ProfilesAreTheSeedAndTheMustBlockOverlay) {
 INSTANTIATE_TEST_SUITE_P(Kustomize, Overlay, ::testing::Values("complain", "enforce"),
                          [](const auto& info) { return info.param; });
 
+// The opt-in variant that lets the recovery audit stop unprotected
+// containers itself: enforce, plus exactly hostPID and CAP_KILL.
+TEST(HostPidOverlay, IsEnforceWithHostPidAndKillOnly) {
+  if (!have_kubectl()) GTEST_SKIP() << "kubectl not installed: cannot render the kustomize overlays";
+  auto ds = find_object(render("host-pid"), "DaemonSet", "nri-seccomp");
+  auto enforce = find_object(render("enforce"), "DaemonSet", "nri-seccomp");
+  ASSERT_TRUE(ds && enforce);
+  auto pod = ds["spec"]["template"]["spec"];
+  EXPECT_TRUE(pod["hostPID"].as<bool>());
+  auto sc = pod["containers"][0]["securityContext"];
+  EXPECT_EQ(strings(sc["capabilities"]["add"]), std::vector<std::string>{"KILL"});
+  EXPECT_EQ(strings(sc["capabilities"]["drop"]), std::vector<std::string>{"ALL"});
+  EXPECT_FALSE(sc["allowPrivilegeEscalation"].as<bool>());
+  // Everything else as in enforce.
+  pod.remove("hostPID");
+  sc["capabilities"].remove("add");
+  EXPECT_EQ(YAML::Dump(ds), YAML::Dump(enforce));
+}
+
+TEST(DaemonSet, RollsOutWithoutTwoInstancesOnANodeAndKnowsItsOwnPod) {
+  auto ds = YAML::LoadFile(kSource + "/deploy/kubernetes/base/daemonset.yaml");
+  EXPECT_EQ(ds["spec"]["updateStrategy"]["rollingUpdate"]["maxSurge"].as<int>(), 0);
+  std::set<std::string> env;
+  for (const auto& e : ds["spec"]["template"]["spec"]["containers"][0]["env"]) env.insert(e["name"].as<std::string>());
+  EXPECT_EQ(env, (std::set<std::string>{"POD_NAMESPACE", "POD_NAME"}));
+}
+
 // --- runtime configuration snippets, cross-checked with the manifests.
 
 // `key = value` (TOML, one line) → value without quotes; "" when absent.

@@ -5,6 +5,7 @@
 #   tests/e2e/run.sh containerd [VERSION|BIN_DIR]   CRI scenarios on containerd
 #   tests/e2e/run.sh crio [VERSION|BIN_DIR]         CRI scenarios on CRI-O
 #   tests/e2e/run.sh faults containerd|crio VERSION  fault injection (lib/fault_scenarios.sh)
+#   tests/e2e/run.sh latency containerd VERSION [N]  containerd's NRI latency histogram (a measurement)
 #   tests/e2e/run.sh all                            every suite above it can find
 # (as root). containerd without VERSION: $CONTAINERD_BIN's folder, else
 # Debian's (lib/fetch-containerd.sh; VERSION 2.1.9 means Debian's too); other
@@ -19,11 +20,13 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 src="${NRI_SECCOMP_SOURCE_DIR:-$(cd "$here/../.." && pwd)}"
 mode="${1:-all}"
 target="${2:-}"
-kind="$mode"  # the runtime driver; `faults KIND VERSION` runs the fault suite on KIND
-if [ "$mode" = faults ]; then kind="$target"; target="${3:-}"; fi
-usage="usage: $0 runc|containerd|crio [VERSION|BIN_DIR] | faults containerd|crio VERSION|BIN_DIR | all"
-case "$mode:$kind" in runc:*|containerd:*|crio:*|all:*|faults:containerd|faults:crio) ;; *) echo "$usage" >&2; exit 2 ;; esac
+kind="$mode"  # the runtime driver; `faults|latency KIND VERSION` run that suite on KIND
+if [ "$mode" = faults ] || [ "$mode" = latency ]; then kind="$target"; target="${3:-}"; LATENCY_N="${4:-100}"; fi
+usage="usage: $0 runc|containerd|crio [VERSION|BIN_DIR] | faults containerd|crio VERSION|BIN_DIR | latency containerd VERSION [N] | all"
+case "$mode:$kind" in runc:*|containerd:*|crio:*|all:*|faults:containerd|faults:crio|latency:containerd) ;; *) echo "$usage" >&2; exit 2 ;; esac
 [ "$mode" != faults ] || [ -n "$target" ] || { echo "$usage" >&2; exit 2; }
+# latency: containerd's own histogram of our CreateContainer answers.
+[ "$mode" != latency ] || export RT_METRICS_ADDRESS="${RT_METRICS_ADDRESS:-127.0.0.1:19338}"
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "SKIP e2e needs root (runc, runtimes, cgroups, mounts)"
@@ -46,7 +49,7 @@ fi
 
 # shellcheck source=lib/env.sh
 run_name="run-$mode"
-[ "$mode" != faults ] || run_name+="-$kind"
+[ "$mode" != faults ] && [ "$mode" != latency ] || run_name+="-$kind"
 source "$here/lib/env.sh" "$run_name${target:+-${target##*/}}"
 E2E_PROFILE_DIRS=("$src/config/profiles" "$here/profiles")
 
@@ -215,6 +218,10 @@ else
       # shellcheck source=lib/fault_scenarios.sh
       source "$here/lib/fault_scenarios.sh"
       fault_scenarios
+    elif [ "$mode" = latency ]; then
+      # shellcheck source=lib/latency_scenarios.sh
+      source "$here/lib/latency_scenarios.sh"
+      latency_scenarios
     else
       cri_scenarios
     fi

@@ -44,6 +44,8 @@ state = '$RT_DIR/state'
   address = '$RT_ADDR'
 [plugins.'io.containerd.server.v1.ttrpc']
   address = '$RT_ADDR.ttrpc'
+[plugins.'io.containerd.server.v1.metrics']
+  address = '${RT_METRICS_ADDRESS:-}'
 TOML
   else
     cat <<TOML
@@ -55,6 +57,8 @@ state = '$RT_DIR/state'
   address = '$RT_ADDR'
 [ttrpc]
   address = '$RT_ADDR.ttrpc'
+[metrics]
+  address = '${RT_METRICS_ADDRESS:-}'
 TOML
   fi
 }

@@ -10,6 +10,7 @@
 
 #include "common/error.h"
 #include "policy/names.h"
+#include "seccomp/read_document.h"
 
 namespace nri_seccomp::policy {
 namespace {
@@ -145,6 +146,8 @@ Config parse_config(std::string_view yaml_text, std::string_view source_name) {
   if (yaml_text.size() > kMaxConfigBytes) {
     fail<ProfileError>("config {}: {} bytes is over the {} byte limit", source_name, yaml_text.size(), kMaxConfigBytes);
   }
+  // The same bound profile files get: yaml-cpp recurses per nesting level.
+  seccomp::detail::check_yaml_nesting(yaml_text, fmt::format("config {}", source_name));
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml_text));

@@ -148,7 +148,9 @@ class JsonBuilder : public nlohmann::json_sax<json> {
 // Bounds what yaml-cpp's recursive parser can be made to do: flow nesting
 // ([ and {) and block nesting (each level needs at least one more column of
 // indentation or one more leading "- "/"? " indicator).
-void prescan_yaml(std::string_view text, const std::string& source) {
+}  // namespace
+
+void check_yaml_nesting(std::string_view text, std::string_view what) {
   constexpr int kMaxColumn = 256;
   int flow_depth = 0;
   size_t line = 1;
@@ -171,8 +173,7 @@ void prescan_yaml(std::string_view text, const std::string& source) {
       break;
     }
     if (column > kMaxColumn) {
-      fail<ProfileError>("profile {}: YAML line {} is nested too deeply (indentation over {})",
-                         source, line, kMaxColumn);
+      fail<ProfileError>("{}: YAML line {} is nested too deeply (indentation over {})", what, line, kMaxColumn);
     }
     // Flow brackets outside quotes and comments.
     char quote = 0;
@@ -189,8 +190,7 @@ void prescan_yaml(std::string_view text, const std::string& source) {
         break;
       } else if (c == '[' || c == '{') {
         if (++flow_depth > kMaxNesting) {
-          fail<ProfileError>("profile {}: YAML line {}: nesting deeper than {} levels", source,
-                             line, kMaxNesting);
+          fail<ProfileError>("{}: YAML line {}: nesting deeper than {} levels", what, line, kMaxNesting);
         }
       } else if ((c == ']' || c == '}') && flow_depth > 0) {
         --flow_depth;
@@ -200,6 +200,8 @@ void prescan_yaml(std::string_view text, const std::string& source) {
     ++line;
   }
 }
+
+namespace {
 
 // YAML 1.2 core schema for plain (unquoted) scalars.
 json plain_scalar(const std::string& s) {
@@ -399,7 +401,7 @@ Document parse_yaml(std::string_view text, const std::string& source) {
   Document doc;
   doc.source = source;
   doc.yaml = true;
-  prescan_yaml(text, source);
+  check_yaml_nesting(text, "profile " + source);
   std::istringstream in{std::string(text)};
   YamlBuilder builder(doc);
   // Not YAML::LoadAll: yaml-cpp 0.7 can return empty documents forever on

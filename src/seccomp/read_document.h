@@ -28,6 +28,11 @@ struct Document {
 Document parse_json(std::string_view text, const std::string& source);
 Document parse_yaml(std::string_view text, const std::string& source);
 
+// Bounds what yaml-cpp's recursive parser can be made to do (flow and block
+// nesting) before any YAML reaches it; throws ProfileError "<what>: YAML line
+// N: nesting deeper than ...". The policy config goes through it too.
+void check_yaml_nesting(std::string_view text, std::string_view what);
+
 // Path helpers, so every layer spells paths the same way: `a.b[3].c`.
 std::string child_path(const std::string& parent, std::string_view key);
 std::string index_path(const std::string& parent, size_t index);

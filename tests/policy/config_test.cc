@@ -222,3 +222,24 @@ TEST(HostileInput, RandomBytesOnlyProduceErrors) {
 
 }  // namespace
 }  // namespace nri_seccomp::policy
+
+namespace nri_seccomp::policy {
+namespace {
+
+// The same nesting bound as profile files: yaml-cpp would recurse per level.
+TEST(Config, DeepNestingIsRefusedBeforeTheYamlParserSeesIt) {
+  const std::string deep = "apiVersion: seccomp.noderesource.dev/v1alpha1\nkind: SeccompPolicy\nrules: " +
+                           std::string(100000, '[') + std::string(100000, ']') + "\n";
+  try {
+    parse_config(deep, "deep.yaml");
+    FAIL() << "accepted";
+  } catch (const ProfileError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("config deep.yaml: YAML line 3: nesting deeper than", 0), 0u) << e.what();
+  }
+  std::string indented = "apiVersion: seccomp.noderesource.dev/v1alpha1\nkind: SeccompPolicy\ndefaults:\n";
+  for (int i = 0; i < 300; ++i) indented += std::string(static_cast<size_t>(i + 1), ' ') + "- \n";
+  EXPECT_THROW(parse_config(indented, "indented.yaml"), ProfileError);
+}
+
+}  // namespace
+}  // namespace nri_seccomp::policy

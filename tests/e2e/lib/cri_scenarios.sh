@@ -300,6 +300,26 @@ refusals() {
   if ! create_ctr "$POD_ID" "$POD_FILE" app runtime-default && contains "$CREATE_ERR" "nri-seccomp: " default/replacing app block-mkdir replace; then
     pass "$RT_KIND: not-allowed 'replace:' annotation: creation fails with the plugin's message"
   else fail "$RT_KIND: not-allowed 'replace:' annotation: creation fails with the plugin's message" "id=$CTR_ID $CREATE_ERR"; fi
+  hostile_bytes_refusals
+}
+
+# hostile_bytes_refusals: invalid UTF-8, NUL and control bytes from a profile
+# file and from an annotation reach the CRI client as the plugin's message,
+# escaped (a protobuf string with invalid UTF-8 would make the runtime drop
+# the reply: the user would see a decode error instead).
+hostile_bytes_refusals() {
+  local label
+  run_pod hostile "{\"$ANN/pod\":\"hostile-bytes\"}"
+  label="$RT_KIND: a profile file with invalid UTF-8, NUL and ESC bytes"
+  if ! create_ctr "$POD_ID" "$POD_FILE" app runtime-default &&
+     contains "$CREATE_ERR" "nri-seccomp: " default/hostile hostile-bytes '\xff' && [[ "$CREATE_ERR" != *"contains invalid UTF-8"* ]]; then
+    pass "$label: refused, the CRI client gets the plugin's message naming the profile, the byte shown as \\xff"
+  else fail "$label: refused, the CRI client gets the plugin's message naming the profile, the byte shown as \\xff" "id=$CTR_ID $CREATE_ERR"; fi
+  run_pod hostile-name "{\"$ANN/pod\":\"block-mkdir,x\\u001b[31m\\u0007\"}"
+  label="$RT_KIND: an annotation with ESC and BEL bytes"
+  if ! create_ctr "$POD_ID" "$POD_FILE" app runtime-default && contains "$CREATE_ERR" "nri-seccomp: " default/hostile-name '\x1b[31m\x07'; then
+    pass "$label: refused, the message shows them escaped (\\x1b, \\x07)"
+  else fail "$label: refused, the message shows them escaped (\\x1b, \\x07)" "id=$CTR_ID $CREATE_ERR"; fi
 }
 
 # plugin_killed_and_restarted: KILL the plugin (a crash), see the runtime

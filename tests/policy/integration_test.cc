@@ -5,7 +5,10 @@
 // nri_seccomp::nri (from nri/handler.h) would shadow.
 #include "seccomp/nri_convert.h"
 
+#include <sstream>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include <gtest/gtest.h>
 
@@ -128,6 +131,42 @@ TEST(Daemon, RunWithProfilesDirAppliesAnnotatedProfile) {
       << daemon.log();
   EXPECT_EQ(action_of(response, "mkdirat"), seccomp::Action::errno_ret);
   EXPECT_TRUE(daemon.wait_for_log("decision")) << daemon.log();
+}
+
+// What a log pipeline reads from the real daemon: with --log-format json,
+// every line on stderr is one JSON object, numbers are numbers, and hostile
+// bytes from a profile file and an annotation stay inside their strings.
+TEST(Daemon, JsonLogIsOneObjectPerLine) {
+  TempDir dir, profiles;
+  test::write_test_profiles(profiles.path());
+  test::write_file(profiles.file("hostile.json"), "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mk\xff\x01\"]}]}");
+  TestRuntime runtime(dir.file("nri.sock"));
+  nri_seccomp::testing::DaemonProcess daemon({.args = {"run", "--socket", dir.file("nri.sock"), "--name", "seccomp", "--idx",
+                                                       "10", "--profiles-dir", profiles.path(), "--log-format", "json"}});
+  runtime.handshake();
+  runtime.create_container(nri_seccomp::testing::make_realistic_create_request());
+  for (const char* value : {"hostile", "block-mkdir,\x1b[31m"}) {
+    auto request = nri_seccomp::testing::make_realistic_create_request();
+    (*request.mutable_pod()->mutable_annotations())["seccomp.noderesource.dev/container.app"] = value;
+    EXPECT_THROW(runtime.create_container(request), transport::RpcError);
+  }
+  ASSERT_TRUE(daemon.wait_for_log("\"outcome\":\"refused\"", std::chrono::seconds(5), 2)) << daemon.log();
+  std::istringstream lines(daemon.log());
+  int decisions = 0, parsed = 0;
+  for (std::string line; std::getline(lines, line);) {
+    nlohmann::json j;
+    ASSERT_NO_THROW(j = nlohmann::json::parse(line)) << line;
+    ASSERT_TRUE(j.is_object()) << line;
+    EXPECT_TRUE(j.contains("ts") && j.contains("level") && j.contains("event")) << line;
+    ++parsed;
+    if (j["event"] == "decision") {
+      ++decisions;
+      EXPECT_TRUE(j["duration_us"].is_number_integer()) << line;
+      EXPECT_TRUE(j["syscall_rules"].is_number_integer()) << line;
+    }
+  }
+  EXPECT_EQ(decisions, 3);
+  EXPECT_GT(parsed, 5);
 }
 
 }  // namespace

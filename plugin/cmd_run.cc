@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "nri/session.h"
 #include "run_options.h"
+#include "seccomp/compile.h"
 
 namespace nri_seccomp {
 namespace {
@@ -65,7 +66,9 @@ int run_daemon(const RunOptions& options) {
   nri::Session session(session_options, *handler);
   log::info("daemon_started", {{"name", session_options.name},
                                {"idx", session_options.index},
-                               {"mode", session_options.adopted_fd >= 0 ? "runtime-launched" : "external"}});
+                               {"mode", session_options.adopted_fd >= 0 ? "runtime-launched" : "external"},
+                               // The runtime compiles the final filter with its own libseccomp: ours only checks.
+                               {"libseccomp", seccomp::libseccomp_version()}});
   int code;
   {
     SignalWatcher watcher(session);

@@ -1,8 +1,6 @@
 // The one place the daemon gets its Handler from: the policy engine (config,
 // profile store, decisions, hot reload) behind NRI's Handler interface, plus
 // the optional Prometheus endpoint fed by the engine's observers.
-#include <seccomp.h>
-
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -10,6 +8,7 @@
 #include "common/log.h"
 #include "metrics/metrics_server.h"
 #include "policy/nri_handler.h"
+#include "seccomp/compile.h"
 #include "run_options.h"
 
 namespace nri_seccomp {
@@ -91,8 +90,7 @@ std::unique_ptr<nri::Handler> make_handler(const RunOptions& options) {
 
   auto plugin_metrics = std::make_unique<metrics::PluginMetrics>();
   auto* recorder = plugin_metrics.get();
-  const scmp_version* libseccomp = seccomp_version();
-  recorder->set_libseccomp_version(fmt::format("{}.{}.{}", libseccomp->major, libseccomp->minor, libseccomp->micro));
+  recorder->set_libseccomp_version(seccomp::libseccomp_version());
   const auto initial = engine->stats();
   recorder->record_reload(initial.store_loaded);
   recorder->set_store_loaded(initial.store_loaded, static_cast<int64_t>(initial.profiles_loaded));

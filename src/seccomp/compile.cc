@@ -317,6 +317,21 @@ void check_libseccomp_hazards(const Policy& policy) {
                   op_name(eb.op), ea.index);
             }
           }
+          // Found while verifying merges: a0 > 1 && a1 > 60 next to
+          // a0 > 1 && a2 < 1 (each rule tests an argument the other does
+          // not) spins in one order of adding; refused in either order.
+          for (const auto& oa : a) {
+            if (oa.index == shared.index) continue;
+            const bool b_tests_it = std::any_of(b.begin(), b.end(), [&](const Arg& c) { return c.index == oa.index; });
+            const auto ob = std::find_if(b.begin(), b.end(), [&](const Arg& c) {
+              return c.index != shared.index && std::none_of(a.begin(), a.end(), [&](const Arg& d) { return d.index == c.index; });
+            });
+            if (b_tests_it || ob == b.end()) continue;
+            fail<ProfileError>(
+                "syscalls[{}] and syscalls[{}] ({}): both have {} on args[{}], then conditions on different arguments "
+                "(args[{}], args[{}]); libseccomp 2.5.4 can spin forever compiling this combination (refusing instead of hanging)",
+                sets[x].rule, sets[y].rule, name, op_name(shared.op), shared.index, oa.index, ob->index);
+          }
           for (const auto& ra : a) {
             if (!is_range(ra.op) || ra.index == shared.index) continue;
             for (const auto& eb : b) {

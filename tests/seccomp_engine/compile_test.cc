@@ -40,15 +40,6 @@ Policy x86_64(Action def, std::vector<Rule> rules) {
   return p;
 }
 
-std::string error_of(const Policy& p, const CompileOptions& o = {}) {
-  try {
-    check_and_compile(p, o);
-  } catch (const ProfileError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
 TEST(Compile, SeedsCompileAndAnswerAsWritten) {
   const Filter kill(testing::load_seed("block-mkdir-kill.json"));
   ASSERT_EQ(kill.compiled().programs.size(), 1U);
@@ -98,33 +89,33 @@ TEST(Compile, RulesEqualToTheDefaultAreSkipped) {
 }
 
 TEST(Compile, ExactErrors) {
-  EXPECT_EQ(error_of(x86_64(Action::allow, {rule({"mkdir"}, Action::errno_ret, {}, 5000)})),
+  EXPECT_EQ(testing::compile_error(x86_64(Action::allow, {rule({"mkdir"}, Action::errno_ret, {}, 5000)})),
             "syscalls[0] (mkdir): errno 5000 is out of range (0..4095)");
-  EXPECT_EQ(error_of(x86_64(Action::allow, {rule({"mkdir"}, Action::errno_ret, {Arg{6, 1, 0, Op::eq}})})),
+  EXPECT_EQ(testing::compile_error(x86_64(Action::allow, {rule({"mkdir"}, Action::errno_ret, {Arg{6, 1, 0, Op::eq}})})),
             "syscalls[0] (mkdir): args[0]: index 6 is out of range (0..5)");
-  EXPECT_EQ(error_of(x86_64(Action::allow, {rule({"mkdir"}, Action::errno_ret, {Arg{0, 1, 2, Op::eq}})})),
+  EXPECT_EQ(testing::compile_error(x86_64(Action::allow, {rule({"mkdir"}, Action::errno_ret, {Arg{0, 1, 2, Op::eq}})})),
             "syscalls[0] (mkdir): args[0]: valueTwo is only meaningful with SCMP_CMP_MASKED_EQ, not SCMP_CMP_EQ");
-  EXPECT_EQ(error_of(x86_64(Action::allow, {rule({"read"}, Action::kill_thread), rule({"nosuchcall"}, Action::trap)})),
+  EXPECT_EQ(testing::compile_error(x86_64(Action::allow, {rule({"read"}, Action::kill_thread), rule({"nosuchcall"}, Action::trap)})),
             "syscalls[1] (nosuchcall): syscall \"nosuchcall\" does not exist on SCMP_ARCH_X86_64");
-  EXPECT_EQ(error_of(x86_64(Action::allow, {rule({"socketcall"}, Action::trap)})),
+  EXPECT_EQ(testing::compile_error(x86_64(Action::allow, {rule({"socketcall"}, Action::trap)})),
             "syscalls[0] (socketcall): syscall \"socketcall\" does not exist on SCMP_ARCH_X86_64");
-  EXPECT_EQ(error_of(x86_64(Action::allow, {rule({"mkdir"}, Action::notify)})),
+  EXPECT_EQ(testing::compile_error(x86_64(Action::allow, {rule({"mkdir"}, Action::notify)})),
             "syscalls[0] (mkdir): SCMP_ACT_NOTIFY is not supported (no seccomp agent)");
   Policy listener = x86_64(Action::allow, {});
   listener.listener_path = "/run/agent.sock";
-  EXPECT_EQ(error_of(listener), "listenerPath \"/run/agent.sock\": seccomp notify listeners are not supported");
+  EXPECT_EQ(testing::compile_error(listener), "listenerPath \"/run/agent.sock\": seccomp notify listeners are not supported");
   Policy flags = x86_64(Action::allow, {});
   flags.flags = {"SECCOMP_FILTER_FLAG_BOGUS"};
-  EXPECT_EQ(error_of(flags), "flags: unknown flag \"SECCOMP_FILTER_FLAG_BOGUS\"");
+  EXPECT_EQ(testing::compile_error(flags), "flags: unknown flag \"SECCOMP_FILTER_FLAG_BOGUS\"");
   Policy wide = x86_64(Action::allow, {rule({"ioctl"}, Action::errno_ret, {Arg{1, 0x100000000ULL, 0, Op::eq}})});
   wide.architectures = {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86"};
-  EXPECT_EQ(error_of(wide),
+  EXPECT_EQ(testing::compile_error(wide),
             "syscalls[0] (ioctl): args[0]: value 0x100000000/valueTwo 0x0 does not fit 32-bit architecture SCMP_ARCH_X86");
   Policy arch = x86_64(Action::allow, {});
   arch.architectures = {"SCMP_ARCH_VAX"};
-  EXPECT_EQ(error_of(arch).rfind("unknown architecture \"SCMP_ARCH_VAX\" (known: ", 0), 0U);
+  EXPECT_EQ(testing::compile_error(arch).rfind("unknown architecture \"SCMP_ARCH_VAX\" (known: ", 0), 0U);
   // libseccomp's own refusal, by rule: the same condition with two actions.
-  EXPECT_EQ(error_of(x86_64(Action::allow, {rule({"ioctl"}, Action::errno_ret, {Arg{0, 1, 0, Op::eq}}),
+  EXPECT_EQ(testing::compile_error(x86_64(Action::allow, {rule({"ioctl"}, Action::errno_ret, {Arg{0, 1, 0, Op::eq}}),
                                             rule({"ioctl"}, Action::kill_thread, {Arg{0, 1, 0, Op::eq}})})),
             "syscalls[1] (ioctl): syscall \"ioctl\" on SCMP_ARCH_X86_64: libseccomp refused the rule: File exists");
 }
@@ -134,7 +125,7 @@ TEST(Compile, RefusesWhatLibseccompNeverFinishesCompiling) {
   const Policy p = x86_64(Action::kill_thread,
                           {rule({"ioctl"}, Action::trap, {Arg{0, 2, 0, Op::le}, Arg{1, 5, 0, Op::lt}}),
                            rule({"ioctl"}, Action::trap, {Arg{0, 2, 0, Op::le}, Arg{1, 0xff00, 0xa100, Op::masked_eq}})});
-  EXPECT_EQ(error_of(p),
+  EXPECT_EQ(testing::compile_error(p),
             "syscalls[0] and syscalls[1] (ioctl): both have SCMP_CMP_LE on args[0], then SCMP_CMP_LT and "
             "SCMP_CMP_MASKED_EQ on args[1]; libseccomp 2.5.4 never finishes compiling this combination "
             "(refusing instead of hanging)");
@@ -145,14 +136,14 @@ TEST(Compile, RefusesSharedRangeThenExactValuesWithDifferentHighHalves) {
   const Policy p = x86_64(Action::allow,
                           {rule({"kill"}, Action::trap, {Arg{1, 14, 0, Op::gt}, Arg{2, 1, 0, Op::eq}}),
                            rule({"kill"}, Action::trap, {Arg{1, 14, 0, Op::gt}, Arg{2, 0x100000000ULL, 0, Op::eq}})});
-  EXPECT_EQ(error_of(p),
+  EXPECT_EQ(testing::compile_error(p),
             "syscalls[0] and syscalls[1] (kill): both have SCMP_CMP_GT on args[1], then SCMP_CMP_EQ and "
             "SCMP_CMP_EQ on args[2] with different high 32 bits; libseccomp 2.5.4 never finishes compiling "
             "this combination (refusing instead of hanging)");
   const Policy ranges = x86_64(Action::allow,
                                {rule({"kill"}, Action::trap, {Arg{1, 5, 0, Op::ne}, Arg{2, 0x100000001ULL, 0, Op::ge}}),
                                 rule({"kill"}, Action::trap, {Arg{1, 5, 0, Op::ne}, Arg{2, 0, 0, Op::le}})});
-  EXPECT_NE(error_of(ranges).find("never finishes compiling"), std::string::npos) << error_of(ranges);
+  EXPECT_NE(testing::compile_error(ranges).find("never finishes compiling"), std::string::npos) << testing::compile_error(ranges);
 }
 
 TEST(Compile, UnknownSyscallsCanBeIgnoredWithWarnings) {
@@ -170,7 +161,7 @@ TEST(Compile, RefusesFiltersOverTheKernelLimit) {
   for (uint64_t i = 0; i < 1200; ++i) {
     p.syscalls.push_back(rule({"ioctl"}, Action::allow, {Arg{1, i, 0, Op::eq}, Arg{2, i * 3, 0, Op::masked_eq}}));
   }
-  const std::string e = error_of(p);
+  const std::string e = testing::compile_error(p);
   EXPECT_EQ(e.rfind("the filter needs ", 0), 0U) << e;
   EXPECT_NE(e.find("BPF instructions (kernel limit 4096): SCMP_ARCH_X86_64="), std::string::npos) << e;
 }

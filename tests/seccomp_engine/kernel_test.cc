@@ -92,50 +92,6 @@ TEST(Kernel, PreservedDefaultErrnoGivesEnosysWithoutDefaultErrnoRet) {
 namespace nri_seccomp::seccomp {
 namespace {
 
-// An argument-conditional merge result in the kernel: personality(0xffffffff)
-// (a query, allowed by the default) still works, personality(8) is killed by
-// the overlay's exact-value rule.
-int personality_in_child(const CompiledPolicy& compiled, unsigned long persona) {
-  const ArchProgram* program = nullptr;
-  for (const auto& p : compiled.programs) {
-    if (p.arch == native_arch()) program = &p;
-  }
-  if (program == nullptr) return -1;
-  const pid_t pid = fork();
-  if (pid == 0) {
-    sock_fprog prog{static_cast<unsigned short>(program->instructions),
-                    reinterpret_cast<sock_filter*>(const_cast<uint8_t*>(program->bpf.data()))};
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) _exit(201);
-    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) _exit(202);
-    const long rc = syscall(SYS_personality, persona);
-    _exit(rc == -1 ? errno : 0);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (WIFSIGNALED(status)) return 1000 + WTERMSIG(status);
-  return WEXITSTATUS(status);
-}
-
-TEST(Kernel, ConditionalMergeResult) {
-  const Policy def = runtime_default();
-  Policy overlay;
-  overlay.default_action = Action::allow;
-  overlay.syscalls.push_back(Rule{{"personality"}, Action::kill_process, std::nullopt, {Arg{0, 8, 0, Op::eq}}});
-  const std::vector<Policy> overlays{overlay};
-  const CompiledPolicy compiled = check_and_compile(merge(&def, overlays), testing::Filter::ignore_unknown());
-  EXPECT_EQ(personality_in_child(compiled, 0xffffffff), 0);
-  EXPECT_EQ(personality_in_child(compiled, 8), 1000 + SIGSYS);
-  EXPECT_EQ(personality_in_child(compiled, 0x1234), EPERM);  // the default's denial stays
-}
-
-}  // namespace
-}  // namespace nri_seccomp::seccomp
-
-// Issue 12 in the kernel: verified filters decide what the policy says, and
-// the shape the check refuses really misbehaves once loaded.
-namespace nri_seccomp::seccomp {
-namespace {
-
 // Child: install the native program, make one call; 0 if it succeeded, its
 // errno if it failed, 1000 + signal if the filter killed the child.
 template <typename Call>
@@ -159,6 +115,33 @@ int call_in_child(const CompiledPolicy& compiled, Call call) {
   if (WIFSIGNALED(status)) return 1000 + WTERMSIG(status);
   return WEXITSTATUS(status);
 }
+
+// An argument-conditional merge result in the kernel: personality(0xffffffff)
+// (a query, allowed by the default) still works, personality(8) is killed by
+// the overlay's exact-value rule.
+int personality_in_child(const CompiledPolicy& compiled, unsigned long persona) {
+  return call_in_child(compiled, [persona] { return syscall(SYS_personality, persona); });
+}
+
+TEST(Kernel, ConditionalMergeResult) {
+  const Policy def = runtime_default();
+  Policy overlay;
+  overlay.default_action = Action::allow;
+  overlay.syscalls.push_back(Rule{{"personality"}, Action::kill_process, std::nullopt, {Arg{0, 8, 0, Op::eq}}});
+  const std::vector<Policy> overlays{overlay};
+  const CompiledPolicy compiled = check_and_compile(merge(&def, overlays), testing::Filter::ignore_unknown());
+  EXPECT_EQ(personality_in_child(compiled, 0xffffffff), 0);
+  EXPECT_EQ(personality_in_child(compiled, 8), 1000 + SIGSYS);
+  EXPECT_EQ(personality_in_child(compiled, 0x1234), EPERM);  // the default's denial stays
+}
+
+}  // namespace
+}  // namespace nri_seccomp::seccomp
+
+// Issue 12 in the kernel: verified filters decide what the policy says, and
+// the shape the check refuses really misbehaves once loaded.
+namespace nri_seccomp::seccomp {
+namespace {
 
 Policy native_allow(std::vector<Rule> rules) {
   Policy p;

@@ -47,4 +47,13 @@ Policy load_seed(const std::string& file) {
   return read_profile_file(std::string(NRI_SECCOMP_PROFILES_DIR) + "/" + file, {});
 }
 
+std::string compile_error(const Policy& p, const CompileOptions& o) {
+  try {
+    check_and_compile(p, o);
+  } catch (const ProfileError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
 }  // namespace nri_seccomp::seccomp::testing

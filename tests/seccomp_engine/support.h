@@ -44,4 +44,7 @@ uint32_t stricter_ret(uint32_t first, uint32_t second);
 
 Policy load_seed(const std::string& file);  // from config/profiles
 
+// check_and_compile's error message, or "(no error)".
+std::string compile_error(const Policy& p, const CompileOptions& o = {});
+
 }  // namespace nri_seccomp::seccomp::testing

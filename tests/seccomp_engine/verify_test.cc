@@ -34,22 +34,13 @@ Policy covering_kill_rules() {
   });
 }
 
-std::string error_of(const Policy& p, const CompileOptions& o = {}) {
-  try {
-    check_and_compile(p, o);
-  } catch (const ProfileError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
 TEST(Verify, LibseccompMiscompilesCoveringRulesAndTheCheckRefusesThem) {
   CompileOptions raw;
   raw.verify = false;
   const Filter unverified(covering_kill_rules(), raw);
   // libseccomp 2.5.4's output allows what every rule kills.
   EXPECT_EQ(unverified.answer("SCMP_ARCH_X86_64", "setsockopt", {5, kSoSndbuf}), kRetAllow);
-  EXPECT_EQ(error_of(covering_kill_rules()),
+  EXPECT_EQ(testing::compile_error(covering_kill_rules()),
             "verification failed on SCMP_ARCH_X86_64: setsockopt (nr 54) with args [0x5, 0x20000, 0x0, 0x0, 0x0, "
             "0x0]: the compiled filter answers ALLOW, the policy says KILL_THREAD (syscalls[1]); libseccomp " +
                 libseccomp_version() +
@@ -113,7 +104,7 @@ TEST(Verify, OverlappingRulesOfDifferentActionsAcceptEitherVerdict) {
   // still say it, and the check must not call libseccomp's choice wrong.
   const Policy p = allow_default({Rule{{"ioctl"}, Action::errno_ret, std::nullopt, {Arg{0, 10, 0, Op::ge}}},
                                   Rule{{"ioctl"}, Action::trap, std::nullopt, {Arg{0, 20, 0, Op::le}}}});
-  EXPECT_EQ(error_of(p), "(no error)");
+  EXPECT_EQ(testing::compile_error(p), "(no error)");
 }
 
 TEST(Verify, ReportsTheVersionItCompilesWith) {

@@ -282,7 +282,13 @@ void Engine::run_audit(const ::nri::pkg::api::v1alpha1::SynchronizeRequest& snap
     state = state_;
     runtime = runtime_;
   }
-  const auto findings = audit_snapshot(*state, *runtime, snapshot, options_.own_pod);
+  const auto findings = audit_snapshot(*state, *runtime, snapshot, options_.own_pod, [&](PendingCheck pending) {
+    if (options_.background_checks) {
+      queue_check(state, std::move(pending));
+    } else {
+      check_pending(*state, pending);  // offline engines check at once, as their requests do
+    }
+  });
   AuditSummary summary;
   summary.containers = static_cast<size_t>(snapshot.containers_size());
   std::vector<Finding> evict;

@@ -41,7 +41,7 @@ bool judged_state(api::ContainerState s) {
 }  // namespace
 
 std::vector<Finding> audit_snapshot(const State& state, const RuntimeCaps& runtime, const api::SynchronizeRequest& snapshot,
-                                    const OwnPod& own) {
+                                    const OwnPod& own, const std::function<void(PendingCheck)>& check) {
   std::map<std::string, const api::PodSandbox*> pods;
   for (const auto& pod : snapshot.pods()) pods[pod.id()] = &pod;
   const std::string profiles_key = applied_profiles_key(state.config.annotation_prefix);
@@ -56,14 +56,14 @@ std::vector<Finding> audit_snapshot(const State& state, const RuntimeCaps& runti
     if (!own.name.empty() && pod.namespace_() == own.pod_namespace && pod.name() == own.name) continue;
 
     // The same decision a CreateContainer would get, without its side
-    // effects on the request path: no log line, no metrics, the merged
-    // policy's compile check left out.
+    // effects on the request path: no log line, no metrics.
     api::CreateContainerRequest request;
     *request.mutable_pod() = pod;
     *request.mutable_container() = container;
     api::CreateContainerResponse scratch;
-    std::optional<PendingCheck> unchecked;
-    const Decision d = decide(state, runtime, request, scratch, &unchecked);
+    std::optional<PendingCheck> pending;
+    const Decision d = decide(state, runtime, request, scratch, &pending);
+    if (pending) check(std::move(*pending));
     if (d.outcome == Outcome::untouched) continue;
 
     Finding f;

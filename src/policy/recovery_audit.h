@@ -14,10 +14,12 @@
 //   - exempt, mode off, nothing selected, or the plugin's own pod: not judged.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "nri.pb.h"
+#include "policy/decision.h"
 #include "policy/runtime_caps.h"
 #include "policy/state.h"
 
@@ -38,8 +40,12 @@ struct OwnPod {
   std::string pod_namespace, name;  // empty: unknown (not running in a pod)
 };
 
-// Only containers in CREATED, RUNNING or PAUSED state are judged.
+// Only containers in CREATED, RUNNING or PAUSED state are judged. Judging
+// may merge a new combination: its compile check is handed to `check` (the
+// engine queues it like a request's), since the merged result is cached for
+// later requests and must never be served unchecked.
 std::vector<Finding> audit_snapshot(const State& state, const RuntimeCaps& runtime,
-                                    const ::nri::pkg::api::v1alpha1::SynchronizeRequest& snapshot, const OwnPod& own);
+                                    const ::nri::pkg::api::v1alpha1::SynchronizeRequest& snapshot, const OwnPod& own,
+                                    const std::function<void(PendingCheck)>& check);
 
 }  // namespace nri_seccomp::policy

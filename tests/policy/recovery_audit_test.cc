@@ -35,9 +35,12 @@ class RecoveryAudit : public DecisionTest {
     return *c;
   }
   std::vector<Finding> findings(const OwnPod& own = {}) {
-    return audit_snapshot(*engine_->state(), runtime_caps("containerd", "v2.3.4"), snapshot, own);
+    checks = 0;
+    return audit_snapshot(*engine_->state(), runtime_caps("containerd", "v2.3.4"), snapshot, own,
+                          [this](PendingCheck) { ++checks; });
   }
   api::SynchronizeRequest snapshot;
+  int checks = 0;
 };
 
 const std::map<std::string, std::string> kBlockMkdir = {{"seccomp.noderesource.dev/pod", "block-mkdir"}};
@@ -49,6 +52,7 @@ TEST_F(RecoveryAudit, StampedContainersAreProtectedUnstampedOnesAreNot) {
   add("default", "plain", "app", {});                                  // nothing required
   add("default", "gone", "app", kBlockMkdir, "", "enforce", api::CONTAINER_STOPPED);
   auto f = findings();
+  EXPECT_EQ(checks, 1);  // the combination it merged is checked like a request's, not cached unchecked
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].container_id, "ctr-default-missed-app");
   EXPECT_EQ(f[0].standing, Standing::unprotected);

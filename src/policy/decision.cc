@@ -82,7 +82,6 @@ struct ProfileInfo {
   enum Type { unknown, runtime_default, unconfined, localhost } type = unknown;
   bool forged = false;  // the CRI request itself set CRI-O's annotation
   std::string localhost_ref;
-  std::string_view source;  // for messages
 };
 
 ProfileInfo profile_info(const RuntimeCaps& runtime, const api::Container& container) {
@@ -95,7 +94,6 @@ ProfileInfo profile_info(const RuntimeCaps& runtime, const api::Container& conta
     case ProfileSource::none:
       return info;
     case ProfileSource::nri_profile: {
-      info.source = "the container's seccomp profile";
       if (!container.has_linux() || !container.linux().has_seccomp_profile()) return info;
       const auto& profile = container.linux().seccomp_profile();
       switch (profile.profile_type()) {
@@ -106,7 +104,6 @@ ProfileInfo profile_info(const RuntimeCaps& runtime, const api::Container& conta
       return info;
     }
     case ProfileSource::crio_annotation: {
-      info.source = kCrioSeccompProfilePath;
       auto it = container.annotations().find(std::string(kCrioSeccompProfilePath));
       if (it == container.annotations().end() || it->second.empty()) return info;
       if (it->second == "RuntimeDefault") {

@@ -173,15 +173,9 @@ Decision Engine::decide(const ::nri::pkg::api::v1alpha1::CreateContainerRequest&
     runtime = runtime_;
   }
   // Warm and simple decisions are made right here; anything that may be slow
-  // goes to the worker, within the budget.
-  std::optional<PendingCheck> pending;
-  Decision d = policy::decide(*state, *runtime, request, response, options_.background_checks ? &pending : nullptr,
-                              /*inline_only=*/true);
-  if (!d.slow_path.empty()) {
-    d = decide_within_budget(*state, *runtime, request, response, start, std::move(d.slow_path));
-  } else {
-    queue_check(state, std::move(pending));
-  }
+  // (a merge, and so a compile check) goes to the worker, within the budget.
+  Decision d = policy::decide(*state, *runtime, request, response, nullptr, /*inline_only=*/true);
+  if (!d.slow_path.empty()) d = decide_within_budget(*state, *runtime, request, response, start, std::move(d.slow_path));
   if (d.outcome != Outcome::refused) hand_out_evictions(response, d);
   d.duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   report(*state, d);

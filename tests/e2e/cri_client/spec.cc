@@ -53,6 +53,59 @@ bool bool_field(const json& j, const std::string& path, const char* key, bool fa
   return j[key].get<bool>();
 }
 
+// An integer that may be absent (CRI's Int64Value: unset is not 0).
+bool int_field(const json& j, const std::string& path, const char* key, int64_t* out) {
+  if (!j.contains(key)) return false;
+  if (!j[key].is_number_integer()) throw std::runtime_error(path + ": \"" + key + "\" must be an integer");
+  *out = j[key].get<int64_t>();
+  return true;
+}
+
+// Environment as an object of strings, sent in the object's (sorted) order.
+template <typename Repeated>
+void copy_env(const json& j, const std::string& path, Repeated* out) {
+  if (!j.contains("env")) return;
+  if (!j["env"].is_object()) throw std::runtime_error(path + ": \"env\" must be an object of strings");
+  for (const auto& [k, v] : j["env"].items()) {
+    if (!v.is_string()) throw std::runtime_error(path + ": \"env." + k + "\" must be a string");
+    auto* kv = out->Add();
+    kv->set_key(k);
+    kv->set_value(v.template get<std::string>());
+  }
+}
+
+// kubelet's cgroup v1 translation of requests and limits, already done by
+// the caller: {"cpuShares", "cpuQuota", "cpuPeriod", "memoryLimitBytes"}.
+void copy_resources(const json& j, const std::string& path, runtime::v1::LinuxContainerResources* out) {
+  if (!j.contains("resources")) return;
+  const json& r = j["resources"];
+  const std::string where = path + ": resources";
+  if (!r.is_object()) throw std::runtime_error(where + " must be an object");
+  for (const auto& [k, v] : r.items()) {
+    int64_t value = 0;
+    if (!int_field(r, where, k.c_str(), &value)) continue;
+    if (k == "cpuShares") out->set_cpu_shares(value);
+    else if (k == "cpuQuota") out->set_cpu_quota(value);
+    else if (k == "cpuPeriod") out->set_cpu_period(value);
+    else if (k == "memoryLimitBytes") out->set_memory_limit_in_bytes(value);
+    else throw std::runtime_error(where + ": unknown key \"" + k + "\"");
+  }
+}
+
+// {"add": [...], "drop": [...]}: capability names as kubelet sends them
+// (without the CAP_ prefix, or "ALL").
+void copy_capabilities(const json& j, const std::string& path, runtime::v1::Capability* out) {
+  if (!j.contains("capabilities")) return;
+  const json& c = j["capabilities"];
+  const std::string where = path + ": capabilities";
+  if (!c.is_object()) throw std::runtime_error(where + " must be an object");
+  for (const auto& [k, v] : c.items()) {
+    if (k != "add" && k != "drop") throw std::runtime_error(where + ": unknown key \"" + k + "\"");
+  }
+  copy_string_list(c, where, "add", out->mutable_add_capabilities());
+  copy_string_list(c, where, "drop", out->mutable_drop_capabilities());
+}
+
 // The labels kubelet puts on every pod sandbox and container; CRI-O reads
 // them back (the container's name from io.kubernetes.container.name).
 constexpr const char* kPodNameLabel = "io.kubernetes.pod.name";
@@ -126,7 +179,13 @@ runtime::v1::PodSandboxConfig pod_config_from_file(const std::string& path) {
   auto* linux = pod.mutable_linux();
   linux->set_cgroup_parent(string_field(j, path, "cgroupParent", ""));
   // Host network: the pod needs no CNI plugin and no network namespace.
-  set_namespaces(linux->mutable_security_context()->mutable_namespace_options());
+  auto* sc = linux->mutable_security_context();
+  set_namespaces(sc->mutable_namespace_options());
+  pod.set_hostname(string_field(j, path, "hostname", ""));
+  // The pod-level seccomp profile (the sandbox's own; containers name theirs).
+  if (j.contains("seccomp")) {
+    sc->mutable_seccomp()->set_profile_type(profile_type(path, string_field(j, path, "seccomp", "")));
+  }
   return pod;
 }
 
@@ -142,6 +201,8 @@ runtime::v1::ContainerConfig container_config_from_file(const std::string& path,
   c.mutable_image()->set_user_specified_image(image);
   copy_string_list(j, path, "command", c.mutable_command());
   copy_string_list(j, path, "args", c.mutable_args());
+  c.set_working_dir(string_field(j, path, "workingDir", ""));
+  copy_env(j, path, c.mutable_envs());
   copy_mounts(j, path, c.mutable_mounts());
   c.set_log_path(string_field(j, path, "logPath", ""));
   copy_string_map(j, path, "annotations", c.mutable_annotations());
@@ -149,8 +210,16 @@ runtime::v1::ContainerConfig container_config_from_file(const std::string& path,
   (*c.mutable_labels())[kContainerNameLabel] = c.metadata().name();
   copy_string_map(j, path, "labels", c.mutable_labels());
 
+  copy_resources(j, path, c.mutable_linux()->mutable_resources());
   auto* sc = c.mutable_linux()->mutable_security_context();
   set_namespaces(sc->mutable_namespace_options());
+  int64_t id = 0;
+  if (int_field(j, path, "runAsUser", &id)) sc->mutable_run_as_user()->set_value(id);
+  if (int_field(j, path, "runAsGroup", &id)) sc->mutable_run_as_group()->set_value(id);
+  sc->set_readonly_rootfs(bool_field(j, path, "readonlyRootfs", false));
+  sc->set_no_new_privs(bool_field(j, path, "noNewPrivs", false));
+  sc->set_privileged(bool_field(j, path, "privileged", false));
+  copy_capabilities(j, path, sc->mutable_capabilities());
   if (j.contains("seccomp")) {
     auto* profile = sc->mutable_seccomp();
     profile->set_profile_type(profile_type(path, string_field(j, path, "seccomp", "")));

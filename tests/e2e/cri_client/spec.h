@@ -4,14 +4,21 @@
 //
 //   pod:       {"name", "namespace", "uid", "annotations": {}, "labels": {},
 //               "cgroupParent": "/nri-seccomp-e2e",
-//               "logDirectory": "/abs/dir"}
+//               "logDirectory": "/abs/dir", "hostname",
+//               "seccomp": "runtime-default" | "unconfined"}
 //   container: {"name", "image", "command": [], "args": [],
 //               "annotations": {}, "labels": {},
 //               "seccomp": "runtime-default" | "unconfined" | "localhost",
 //               "localhostRef": "/abs/path.json",
 //               "mounts": [{"host": "/abs", "container": "/abs",
 //                           "readonly": true}],
-//               "logPath": "relative/to/the/pod/logDirectory.log"}
+//               "logPath": "relative/to/the/pod/logDirectory.log",
+//               "workingDir", "env": {"NAME": "value"},
+//               "runAsUser": 0, "runAsGroup": 0, "readonlyRootfs": true,
+//               "noNewPrivs": true, "privileged": false,
+//               "capabilities": {"add": [], "drop": ["ALL"]},
+//               "resources": {"cpuShares", "cpuQuota", "cpuPeriod",
+//                             "memoryLimitBytes"}}
 //
 // Defaults: name "pod" / "app", namespace "default", uid "<ns>-<name>", no
 // log directory or path (CRI-O then logs under its configured log_dir;

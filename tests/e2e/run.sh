@@ -6,6 +6,7 @@
 #   tests/e2e/run.sh crio [VERSION|BIN_DIR]         CRI scenarios on CRI-O
 #   tests/e2e/run.sh faults containerd|crio VERSION  fault injection (lib/fault_scenarios.sh)
 #   tests/e2e/run.sh latency containerd VERSION [N]  containerd's NRI latency histogram (a measurement)
+#   tests/e2e/run.sh deploy containerd|crio VERSION  the image and the DaemonSet's pod (lib/deploy_scenarios.sh)
 #   tests/e2e/run.sh all                            every suite above it can find
 # (as root). containerd without VERSION: $CONTAINERD_BIN's folder, else
 # Debian's (lib/fetch-containerd.sh; VERSION 2.1.9 means Debian's too); other
@@ -20,11 +21,14 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 src="${NRI_SECCOMP_SOURCE_DIR:-$(cd "$here/../.." && pwd)}"
 mode="${1:-all}"
 target="${2:-}"
-kind="$mode"  # the runtime driver; `faults|latency KIND VERSION` run that suite on KIND
-if [ "$mode" = faults ] || [ "$mode" = latency ]; then kind="$target"; target="${3:-}"; LATENCY_N="${4:-100}"; fi
-usage="usage: $0 runc|containerd|crio [VERSION|BIN_DIR] | faults containerd|crio VERSION|BIN_DIR | latency containerd VERSION [N] | all"
-case "$mode:$kind" in runc:*|containerd:*|crio:*|all:*|faults:containerd|faults:crio|latency:containerd) ;; *) echo "$usage" >&2; exit 2 ;; esac
-[ "$mode" != faults ] || [ -n "$target" ] || { echo "$usage" >&2; exit 2; }
+kind="$mode"  # the runtime driver; `faults|latency|deploy KIND VERSION` run that suite on KIND
+case "$mode" in faults|latency|deploy) kind="$target"; target="${3:-}"; LATENCY_N="${4:-100}" ;; esac
+usage="usage: $0 runc|containerd|crio [VERSION|BIN_DIR] | faults|deploy containerd|crio VERSION|BIN_DIR | latency containerd VERSION [N] | all"
+case "$mode:$kind" in
+  runc:*|containerd:*|crio:*|all:*|faults:containerd|faults:crio|deploy:containerd|deploy:crio|latency:containerd) ;;
+  *) echo "$usage" >&2; exit 2 ;;
+esac
+case "$mode" in faults|deploy) [ -n "$target" ] || { echo "$usage" >&2; exit 2; } ;; esac
 # latency: containerd's own histogram of our CreateContainer answers.
 [ "$mode" != latency ] || export RT_METRICS_ADDRESS="${RT_METRICS_ADDRESS:-127.0.0.1:19338}"
 
@@ -38,7 +42,8 @@ fi
 if [ "$mode" = all ]; then
   worst=0
   for suite in runc "containerd 2.1.9" "containerd 2.2.7" "containerd 2.3.4" "crio 1.36.3" "crio 1.37.0-dev" \
-               "faults containerd 2.3.4" "faults crio 1.37.0-dev" "faults crio 1.36.3"; do
+               "faults containerd 2.3.4" "faults crio 1.37.0-dev" "faults crio 1.36.3" \
+               "deploy containerd 2.3.4" "deploy crio 1.37.0-dev"; do
     echo "==== $suite"
     # shellcheck disable=SC2086
     "$0" $suite; rc=$?
@@ -49,7 +54,7 @@ fi
 
 # shellcheck source=lib/env.sh
 run_name="run-$mode"
-[ "$mode" != faults ] && [ "$mode" != latency ] || run_name+="-$kind"
+case "$mode" in faults|latency|deploy) run_name+="-$kind" ;; esac
 source "$here/lib/env.sh" "$run_name${target:+-${target##*/}}"
 E2E_PROFILE_DIRS=("$src/config/profiles" "$here/profiles")
 
@@ -213,11 +218,15 @@ else
     # shellcheck source=lib/cri_scenarios.sh
     source "$here/lib/cri_scenarios.sh"
     rt_init "$RT_BIN_DIR"
-    note "suite $mode$([ "$mode" = faults ] && echo " $kind")${target:+ $target}: $RT_KIND $RT_FULL from $RT_BIN_DIR"
+    note "suite $mode$([ "$mode" != "$kind" ] && echo " $kind")${target:+ $target}: $RT_KIND $RT_FULL from $RT_BIN_DIR"
     if [ "$mode" = faults ]; then
       # shellcheck source=lib/fault_scenarios.sh
       source "$here/lib/fault_scenarios.sh"
       fault_scenarios
+    elif [ "$mode" = deploy ]; then
+      # shellcheck source=lib/deploy_scenarios.sh
+      source "$here/lib/deploy_scenarios.sh"
+      deploy_scenarios
     elif [ "$mode" = latency ]; then
       # shellcheck source=lib/latency_scenarios.sh
       source "$here/lib/latency_scenarios.sh"

@@ -42,6 +42,14 @@ contains() {
   for n in "$@"; do [[ "$text" == *"$n"* ]] || return 1; done
 }
 
+# now_s: wall clock in seconds (millisecond resolution) for the NOTE lines.
+now_s() { date +%s.%3N; }
+# secs_since T0: seconds from T0 (a now_s value) to now, two decimals.
+secs_since() { gap "$1" "$(now_s)"; }
+
+# gap A B: seconds from A to B (now_s values), two decimals; "?" if one is missing.
+gap() { if [ -n "$1" ] && [ -n "$2" ]; then awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b - a}'; else echo "?"; fi; }
+
 # e2e_summary: the final line; returns non-zero when anything failed.
 e2e_summary() {
   echo "$E2E_PASSED passed, $E2E_FAILED failed"

@@ -18,7 +18,8 @@ rt_init() {
   RT_VERSION="$(sed -E 's/^v//; s/\+.*$//' <<<"$RT_FULL")"
   RT_DIR="$E2E_WORK/containerd"
   RT_ADDR="$RT_DIR/containerd.sock"
-  RT_NRI_SOCK="$RT_DIR/nri.sock"
+  # A folder of its own, like the node's /var/run/nri (the DaemonSet mounts it).
+  RT_NRI_SOCK="$RT_DIR/var-run-nri/nri.sock"
   RT_LOG="${RUN:-$RT_DIR}/containerd.log"
   RT_NRI_PLUGIN_DIR="$RT_DIR/nri/plugins"
   RT_NRI_CONF_DIR="$RT_DIR/nri/conf.d"
@@ -67,7 +68,9 @@ TOML
 # (NRI 0.10) on: the seccomp plugin must take part in every container
 # creation, so one created while it is away fails instead of running
 # unfiltered. Keys checked against v2.2.7 / v2.3.4 (vendored nri
-# plugins/default-validator: `enable`, `required_plugins`).
+# plugins/default-validator: `enable`, `required_plugins`,
+# `tolerate_missing_plugins_annotation`, the key set by
+# $RT_TOLERATE_ANNOTATION when a suite wants one).
 _cd_validator_toml() {
   _cd_at_least 2.2.0 || return 0
   cat <<TOML
@@ -75,6 +78,8 @@ _cd_validator_toml() {
       enable = true
       required_plugins = ['seccomp']
 TOML
+  [ -z "${RT_TOLERATE_ANNOTATION:-}" ] \
+    || echo "      tolerate_missing_plugins_annotation = '$RT_TOLERATE_ANNOTATION'"
 }
 
 rt_write_config() {
@@ -185,6 +190,13 @@ rt_import_images() {
   e2e_import_images "$CONTAINERD_DIR/ctr" "$RT_ADDR" "$E2E_WORK"
 }
 
+# rt_import_archive FILE NAME: one more OCI archive (its index names NAME)
+# into the CRI's k8s.io namespace.
+rt_import_archive() {
+  "$CONTAINERD_DIR/ctr" -a "$RT_ADDR" -n k8s.io images import --no-unpack=false "$1" >> "$RT_LOG" 2>&1 \
+    || { echo "containerd.sh: importing $1 failed (see $RT_LOG)" >&2; return 1; }
+}
+
 # NRI names our plugin "<idx>-<name>" = "10-seccomp" in containerd's log:
 # registered, then connected and synchronized; closed when it goes away.
 rt_log_plugin_synced() {
@@ -211,6 +223,7 @@ rt_deprecations() {
   "$CONTAINERD_DIR/ctr" -a "$RT_ADDR" deprecations list 2>&1 | tail -n +2
 }
 # Deprecations about the machine, not about our config or use: this host
-# runs cgroup v1, which containerd >= 2.2 reports as deprecated.
-RT_HOST_DEPRECATIONS='deprecation/cgroup-v1'
+# runs cgroup v1, which containerd >= 2.2 reports as deprecated (in its
+# deprecation service, and in its log once a container sets cgroup limits).
+RT_HOST_DEPRECATIONS='deprecation/cgroup-v1|support for cgroup v1 is deprecated'
 

@@ -102,6 +102,15 @@ exec_in() {
   EXEC_RC=$?
 }
 
+# ctr_get CID POINTER: one value of cri-client's inspect JSON.
+ctr_get() { CRI inspect "$1" 2>/dev/null | "$E2E_JSON_BIN" get - "$2" 2>/dev/null; }
+ctr_state() { ctr_get "$1" /state; }
+ctr_running() { [ "$(ctr_state "$1")" = CONTAINER_RUNNING ]; }
+ctr_exited() { [ "$(ctr_state "$1")" = CONTAINER_EXITED ]; }
+# ctr_stamp CID: the plugin's policy-hash annotation in the container's OCI
+# spec, where the runtime keeps the plugin's adjustments (empty: none).
+ctr_stamp() { ctr_get "$1" "/info/info/runtimeSpec/annotations/$ANN~1policy-hash"; }
+
 # try_unshare CID: how `unshare -U true` ends in the container (output and
 # exit code), for comparing two containers' base policies.
 try_unshare() {

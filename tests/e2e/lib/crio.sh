@@ -35,7 +35,8 @@ rt_init() {
   [ -n "$RT_VERSION" ] || { echo "crio.sh: cannot read the version of $RT_BIN_DIR/crio" >&2; return 1; }
   RT_DIR="$E2E_WORK/cri-o"
   RT_ADDR="$RT_DIR/crio.sock"
-  RT_NRI_SOCK="$RT_DIR/nri.sock"
+  # A folder of its own, like the node's /var/run/nri (the DaemonSet mounts it).
+  RT_NRI_SOCK="$RT_DIR/var-run-nri/nri.sock"
   RT_LOG="$RT_DIR/crio.log"
   RT_NRI_PLUGIN_DIR="$RT_DIR/nri/plugins"
   RT_NRI_CONF_DIR="$RT_DIR/nri/conf.d"
@@ -110,6 +111,8 @@ rt_write_config() {
 [crio.nri.default_validator]
 nri_enable_default_validator = true
 nri_validator_required_plugins = ["seccomp"]'
+    [ -z "${RT_TOLERATE_ANNOTATION:-}" ] || validator+="
+nri_validator_tolerate_missing_plugins_annotation = \"$RT_TOLERATE_ANNOTATION\""
   fi
   cat > "$RT_CONFIG" <<TOML
 [crio]
@@ -285,17 +288,17 @@ rt_wipe() {
 # crio's storage with CRI-O's copyimg. Works while crio runs: the storage
 # is shared under containers/storage's locks.
 rt_import_images() {
-  local dir="$E2E_WORK/images" name tarball
+  rt_import_archive "$E2E_WORK/images/busybox.tar" "$E2E_BUSYBOX_IMAGE"
+  rt_import_archive "$E2E_WORK/images/pause.tar" "$E2E_PAUSE_IMAGE"
+}
+
+# rt_import_archive FILE NAME: one OCI archive into crio's storage as NAME.
+rt_import_archive() {
   [ -f "$RT_DIR/policy.json" ] || _rt_write_side_files
-  for name in busybox pause; do
-    tarball="$dir/$name.tar"
-    local image="$E2E_BUSYBOX_IMAGE"
-    [ "$name" = pause ] && image="$E2E_PAUSE_IMAGE"
-    env $(_rt_crio_env) "$RT_COPYIMG" --root "$RT_DIR/root" --runroot "$RT_DIR/runroot" \
-      --storage-driver overlay --signature-policy "$RT_DIR/policy.json" \
-      --image-name "$image" --import-from "oci-archive:$tarball" >> "$RT_LOG" 2>&1 \
-      || { echo "crio.sh: importing $tarball failed (see $RT_LOG)" >&2; return 1; }
-  done
+  env $(_rt_crio_env) "$RT_COPYIMG" --root "$RT_DIR/root" --runroot "$RT_DIR/runroot" \
+    --storage-driver overlay --signature-policy "$RT_DIR/policy.json" \
+    --image-name "$2" --import-from "oci-archive:$1" >> "$RT_LOG" 2>&1 \
+    || { echo "crio.sh: importing $1 failed (see $RT_LOG)" >&2; return 1; }
 }
 
 # _rt_log_since SINCE_LINE: RT_LOG after line SINCE_LINE.

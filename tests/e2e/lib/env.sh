@@ -8,6 +8,7 @@ NRI_SECCOMP_BIN="${NRI_SECCOMP_BIN:-$e2e_build_dir/plugin/nri-seccomp}"
 CRI_CLIENT_BIN="${CRI_CLIENT_BIN:-$e2e_build_dir/tests/e2e/cri-client}"
 E2E_JSON_BIN="${E2E_JSON_BIN:-$e2e_build_dir/tests/e2e/e2e-json}"
 THREAD_PROBE_BIN="${THREAD_PROBE_BIN:-$e2e_build_dir/tests/e2e/thread-probe}"
+POD_FROM_MANIFEST_BIN="${POD_FROM_MANIFEST_BIN:-$e2e_build_dir/tests/e2e/pod-from-manifest}"
 
 e2e_lib="$src/tests/e2e/lib"
 # shellcheck source=common.sh

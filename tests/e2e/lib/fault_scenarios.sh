@@ -16,11 +16,6 @@
 
 # ------------------------------------------------------------------ helpers --
 
-# now_s: wall clock in seconds (millisecond resolution) for the NOTE lines.
-now_s() { date +%s.%3N; }
-# secs_since T0: seconds from T0 (a now_s value) to now, two decimals.
-secs_since() { gap "$1" "$(now_s)"; }
-
 # log_time LOG SINCE EVENT [CID]: when the plugin logged its first EVENT line
 # (naming container_id CID) after line SINCE, in now_s form, from the line's
 # own timestamp; empty when there is none.
@@ -29,21 +24,11 @@ log_time() {
   line="$(e2e_log_since "$1" "$2" | grep -wE -- "$3" | grep -F "${4:+container_id=$4}" | head -n 1)"
   [ -n "$line" ] && date -d "${line%% *}" +%s.%3N
 }
-# gap A B: seconds from A to B (now_s values), two decimals; "?" if one is missing.
-gap() { if [ -n "$1" ] && [ -n "$2" ]; then awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b - a}'; else echo "?"; fi; }
 
 # why_refused: CREATE_ERR without the runtime's wrapping ("... failed to
 # get NRI adjustment for container: "), for NOTE lines.
 why_refused() { sed -E 's/^.*NRI adjustment for container: //' <<<"$CREATE_ERR" | head -c 240; }
 
-# ctr_get CID POINTER: one value of cri-client's inspect JSON.
-ctr_get() { CRI inspect "$1" 2>/dev/null | "$E2E_JSON_BIN" get - "$2" 2>/dev/null; }
-ctr_state() { ctr_get "$1" /state; }
-ctr_running() { [ "$(ctr_state "$1")" = CONTAINER_RUNNING ]; }
-ctr_exited() { [ "$(ctr_state "$1")" = CONTAINER_EXITED ]; }
-# ctr_stamp CID: the plugin's policy-hash annotation in the container's OCI
-# spec, where the runtime keeps the plugin's adjustments (empty: none).
-ctr_stamp() { ctr_get "$1" "/info/info/runtimeSpec/annotations/$ANN~1policy-hash"; }
 
 # ctr_unprotected CID: the container runs without block-mkdir (mkdir works)
 # and without the stamp: what a creation that bypassed the plugin looks like.

@@ -178,7 +178,9 @@ KubeletPod kubelet_pod(const Workload& w, const Node& node) {
   c["env"] = environment(container["env"], pod, where);
   c["resources"] = resources(container["resources"], where + ".resources");
   security_context(container["securityContext"], spec["securityContext"], where + ".securityContext", &c);
+  // kubelet makes the container's log folder too (conmon will not).
   c["logPath"] = cname + "/0.log";
+  std::filesystem::create_directories(pod["logDirectory"].get<std::string>() + "/" + cname);
 
   const PodDirs dirs{node.kubelet_root + "/pods/" + uid, cname};
   c["mounts"] = mount_volumes(w, spec["volumes"], container, node.host_paths, dirs, &out.info);

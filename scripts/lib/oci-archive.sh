@@ -66,6 +66,7 @@ oci_write_archive() {
   layout="$(mktemp -d)"
   tmp="$layout/tmp"; mkdir -p "$tmp"
   oci_tar "$rootfs" "$tmp/layer.tar"
+  # shellcheck disable=SC2034  # read by the caller
   OCI_LAYER_BYTES="$(stat -c %s "$tmp/layer.tar")"
   # The config names the uncompressed layer (diff_id); the manifest the
   # compressed blob.

@@ -31,7 +31,7 @@
 set -euo pipefail
 
 src="$(cd "$(dirname "$0")/.." && pwd)"
-# shellcheck source=lib/oci-archive.sh
+# shellcheck source=scripts/lib/oci-archive.sh
 source "$src/scripts/lib/oci-archive.sh"
 
 IMAGE_NAME="localhost/nri-seccomp:0.1.0"
@@ -131,7 +131,7 @@ input_key() {
   dpkg-query -W -f='package ${Package} ${Version} ${Architecture}\n' "$@"
   (cd "$src" && sha256sum scripts/build-image.sh scripts/lib/oci-archive.sh \
      deploy/kubernetes/base/profiles/must-block.json deploy/host/policy.yaml \
-     $(find config/profiles -type f | sort))
+     && find config/profiles -type f -print0 | sort -z | xargs -0 sha256sum)
 }
 
 # make_skeleton ROOT: Debian's merged-/usr layout (relative links, so they

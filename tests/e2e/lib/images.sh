@@ -5,7 +5,7 @@
 # for `ctr images import`. Sourced by run.sh and scripts/demo.sh.
 
 # The archive writer is shared with the plugin image (scripts/build-image.sh).
-# shellcheck source=../../../scripts/lib/oci-archive.sh
+# shellcheck source=scripts/lib/oci-archive.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)/scripts/lib/oci-archive.sh"
 
 E2E_BUSYBOX_IMAGE="docker.io/nri-seccomp-e2e/busybox:1"

@@ -45,7 +45,7 @@ CMD=(run --socket /var/run/nri/nri.sock --name seccomp --idx 10
 # Package paths that a running plugin never reads.
 SKIP_PATHS='^/usr/share/(doc|doc-base|man|info|lintian|locale|bug|gcc|gdb)(/|$)'
 
-usage() { sed -n '/^#   usage:/,/^#$/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '/^#   usage:/,/^#$/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "${1:-2}"; }
 
 parse_args() {
   BINARY="$src/build/plugin/nri-seccomp"
@@ -55,7 +55,7 @@ parse_args() {
       --binary) BINARY="$2"; shift 2 ;;
       --out) OUT="$2"; shift 2 ;;
       --name) IMAGE_NAME="$2"; shift 2 ;;
-      -h|--help) usage ;;
+      -h|--help) usage 0 ;;
       *) echo "build-image: unknown argument $1" >&2; usage ;;
     esac
   done

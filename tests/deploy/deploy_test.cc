@@ -1,7 +1,8 @@
 // Checks the deployment artefacts the way an operator would meet them:
 // `kubectl kustomize` renders each overlay and the objects are inspected;
-// runtime configs, host files and the Containerfile are cross-checked
-// against the manifests and the built binary, so they cannot drift apart.
+// runtime configs and host files are cross-checked against the manifests
+// and the built binary, so they cannot drift apart (the Containerfile and
+// the image: image_test.cc).
 #include <sys/stat.h>
 
 #include <array>
@@ -17,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "deploy_support.h"
 #include "metrics/plugin_metrics.h"
 
 namespace {
@@ -24,29 +26,8 @@ namespace {
 const std::string kSource = NRI_SECCOMP_SOURCE_DIR;
 const std::string kTolerateKey = "tolerate-missing-plugins.noderesource.dev";
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct CommandResult {
-  int status = -1;
-  std::string output;
-};
-
-CommandResult run_command(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return result;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = ::fread(buf.data(), 1, buf.size(), pipe)) > 0) result.output.append(buf.data(), n);
-  result.status = ::pclose(pipe);
-  return result;
-}
+using deploy_test::read_file;
+using deploy_test::run_command;
 
 bool have_kubectl() { return run_command("command -v kubectl >/dev/null 2>&1").status == 0; }
 
@@ -390,50 +371,7 @@ TEST(HostMode, SystemdUnitRestartsAndRunsAfterTheRuntime) {
   }
 }
 
-// --- the image's runtime libraries against what the binary really links.
-
-std::set<std::string> containerfile_runtime_packages() {
-  auto text = read_file(kSource + "/Containerfile");
-  auto runtime = text.find("FROM debian:bookworm-slim");
-  if (runtime == std::string::npos) throw std::runtime_error("Containerfile: no bookworm-slim runtime stage");
-  auto install = text.find("apt-get install", runtime);
-  auto end = text.find("&&", install);
-  std::istringstream words(text.substr(install, end - install));
-  std::set<std::string> packages;
-  std::string w;
-  while (words >> w) {
-    if (w.rfind("lib", 0) == 0) packages.insert(w);
-  }
-  return packages;
-}
-
-TEST(Containerfile, RuntimeStageInstallsEveryLibraryTheBinaryNeeds) {
-#ifndef NRI_SECCOMP_BINARY
-  GTEST_SKIP() << "nri-seccomp binary not part of this build";
-#else
-  if (run_command("command -v readelf >/dev/null && command -v dpkg >/dev/null").status != 0) {
-    GTEST_SKIP() << "needs readelf and dpkg";
-  }
-  auto packages = containerfile_runtime_packages();
-  // Present in debian:bookworm-slim already (apt itself depends on them).
-  std::set<std::string> base = {"libc6", "libstdc++6", "libgcc-s1"};
-  auto needed = run_command(std::string("readelf -d '") + NRI_SECCOMP_BINARY + "' | sed -n 's/.*Shared library: \\[\\(.*\\)\\]/\\1/p'");
-  ASSERT_EQ(needed.status, 0);
-  std::istringstream libs(needed.output);
-  std::string lib;
-  int checked = 0;
-  while (std::getline(libs, lib)) {
-    if (lib.empty()) continue;
-    auto owner = run_command("dpkg -S '*/" + lib + "' 2>/dev/null | head -1 | cut -d: -f1");
-    std::string package = owner.output.substr(0, owner.output.find_first_of("\n"));
-    ASSERT_FALSE(package.empty()) << lib << " belongs to no Debian package";
-    EXPECT_TRUE(packages.count(package) || base.count(package))
-        << "the binary needs " << lib << " from " << package << ", which the Containerfile's runtime stage lacks";
-    ++checked;
-  }
-  EXPECT_GT(checked, 0);
-#endif
-}
+// The Containerfile against the offline image and the binary: image_test.cc.
 
 }  // namespace
 

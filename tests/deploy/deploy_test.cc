@@ -156,7 +156,8 @@ TEST_P(Overlay, ContainerHasMinimalPrivileges) {
   EXPECT_FALSE(sc["capabilities"]["add"]) << "no capability may be added";
   EXPECT_EQ(sc["seccompProfile"]["type"].as<std::string>(), "RuntimeDefault");
   EXPECT_EQ(pod_["spec"]["securityContext"]["seccompProfile"]["type"].as<std::string>(), "RuntimeDefault");
-  EXPECT_FALSE(pod_["spec"]["hostNetwork"] && pod_["spec"]["hostNetwork"].as<bool>());
+  // hostNetwork is required (DaemonSet.RunsOnTheHostNetworkWithoutApiAccess);
+  // the host's pids are not.
   EXPECT_FALSE(pod_["spec"]["hostPID"] && pod_["spec"]["hostPID"].as<bool>());
 }
 
@@ -258,6 +259,15 @@ TEST(DaemonSet, RollsOutWithoutTwoInstancesOnANodeAndKnowsItsOwnPod) {
   std::set<std::string> env;
   for (const auto& e : ds["spec"]["template"]["spec"]["containers"][0]["env"]) env.insert(e["name"].as<std::string>());
   EXPECT_EQ(env, (std::set<std::string>{"POD_NAMESPACE", "POD_NAME"}));
+}
+
+// With required_plugins every container on the node waits for the plugin,
+// the CNI plugin's pods included: the plugin's pod must not need the pod
+// network (tests/e2e runs this pod on the real runtimes).
+TEST(DaemonSet, RunsOnTheHostNetworkWithoutApiAccess) {
+  auto spec = YAML::LoadFile(kSource + "/deploy/kubernetes/base/daemonset.yaml")["spec"]["template"]["spec"];
+  EXPECT_TRUE(spec["hostNetwork"].as<bool>());
+  EXPECT_FALSE(spec["automountServiceAccountToken"].as<bool>());
 }
 
 // --- runtime configuration snippets, cross-checked with the manifests.

@@ -6,6 +6,7 @@
 #   tests/e2e/run.sh crio [VERSION|BIN_DIR]         CRI scenarios on CRI-O
 #   tests/e2e/run.sh faults containerd|crio VERSION  fault injection (lib/fault_scenarios.sh)
 #   tests/e2e/run.sh latency containerd VERSION [N]  containerd's NRI latency histogram (a measurement)
+#   tests/e2e/run.sh launched containerd|crio VERSION  runtime-launched mode (lib/launched_scenarios.sh)
 #   tests/e2e/run.sh all                            every suite above it can find
 # (as root). containerd without VERSION: $CONTAINERD_BIN's folder, else
 # Debian's (lib/fetch-containerd.sh; VERSION 2.1.9 means Debian's too); other
@@ -20,11 +21,11 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 src="${NRI_SECCOMP_SOURCE_DIR:-$(cd "$here/../.." && pwd)}"
 mode="${1:-all}"
 target="${2:-}"
-kind="$mode"  # the runtime driver; `faults|latency KIND VERSION` run that suite on KIND
-if [ "$mode" = faults ] || [ "$mode" = latency ]; then kind="$target"; target="${3:-}"; LATENCY_N="${4:-100}"; fi
-usage="usage: $0 runc|containerd|crio [VERSION|BIN_DIR] | faults containerd|crio VERSION|BIN_DIR | latency containerd VERSION [N] | all"
-case "$mode:$kind" in runc:*|containerd:*|crio:*|all:*|faults:containerd|faults:crio|latency:containerd) ;; *) echo "$usage" >&2; exit 2 ;; esac
-[ "$mode" != faults ] || [ -n "$target" ] || { echo "$usage" >&2; exit 2; }
+kind="$mode"  # the runtime driver; `faults|latency|launched KIND VERSION` run that suite on KIND
+if [ "$mode" = faults ] || [ "$mode" = latency ] || [ "$mode" = launched ]; then kind="$target"; target="${3:-}"; LATENCY_N="${4:-100}"; fi
+usage="usage: $0 runc|containerd|crio [VERSION|BIN_DIR] | faults containerd|crio VERSION|BIN_DIR | latency containerd VERSION [N] | launched containerd|crio VERSION | all"
+case "$mode:$kind" in runc:*|containerd:*|crio:*|all:*|faults:containerd|faults:crio|latency:containerd|launched:containerd|launched:crio) ;; *) echo "$usage" >&2; exit 2 ;; esac
+[ "$mode" != faults ] && [ "$mode" != launched ] || [ -n "$target" ] || { echo "$usage" >&2; exit 2; }
 # latency: containerd's own histogram of our CreateContainer answers.
 [ "$mode" != latency ] || export RT_METRICS_ADDRESS="${RT_METRICS_ADDRESS:-127.0.0.1:19338}"
 
@@ -38,7 +39,8 @@ fi
 if [ "$mode" = all ]; then
   worst=0
   for suite in runc "containerd 2.1.9" "containerd 2.2.7" "containerd 2.3.4" "crio 1.36.3" "crio 1.37.0-dev" \
-               "faults containerd 2.3.4" "faults crio 1.37.0-dev" "faults crio 1.36.3"; do
+               "faults containerd 2.3.4" "faults crio 1.37.0-dev" "faults crio 1.36.3" \
+               "launched containerd 2.3.4" "launched crio 1.37.0-dev"; do
     echo "==== $suite"
     # shellcheck disable=SC2086
     "$0" $suite; rc=$?
@@ -49,7 +51,7 @@ fi
 
 # shellcheck source=lib/env.sh
 run_name="run-$mode"
-[ "$mode" != faults ] && [ "$mode" != latency ] || run_name+="-$kind"
+[ "$mode" = "$kind" ] || run_name+="-$kind"
 source "$here/lib/env.sh" "$run_name${target:+-${target##*/}}"
 E2E_PROFILE_DIRS=("$src/config/profiles" "$here/profiles")
 
@@ -58,6 +60,8 @@ cleanup_all() {
   e2e_plugin_stop KILL
   e2e_runc_cleanup
   if declare -F rt_cleanup >/dev/null; then rt_cleanup; fi
+  # After the runtime: what it launched and the files it launches them from.
+  if declare -F launched_cleanup >/dev/null; then launched_cleanup; fi
   e2e_cgroups_cleanup "$E2E_CGROUP_PARENT"
 }
 trap cleanup_all EXIT
@@ -213,11 +217,18 @@ else
     # shellcheck source=lib/cri_scenarios.sh
     source "$here/lib/cri_scenarios.sh"
     rt_init "$RT_BIN_DIR"
-    note "suite $mode$([ "$mode" = faults ] && echo " $kind")${target:+ $target}: $RT_KIND $RT_FULL from $RT_BIN_DIR"
+    note "suite $mode$([ "$mode" = "$kind" ] || echo " $kind")${target:+ $target}: $RT_KIND $RT_FULL from $RT_BIN_DIR"
     if [ "$mode" = faults ]; then
       # shellcheck source=lib/fault_scenarios.sh
       source "$here/lib/fault_scenarios.sh"
       fault_scenarios
+    elif [ "$mode" = launched ]; then
+      # fault_scenarios.sh for its helpers (now_s, gap, ctr_get, why_refused).
+      # shellcheck source=lib/fault_scenarios.sh
+      source "$here/lib/fault_scenarios.sh"
+      # shellcheck source=lib/launched_scenarios.sh
+      source "$here/lib/launched_scenarios.sh"
+      launched_scenarios
     elif [ "$mode" = latency ]; then
       # shellcheck source=lib/latency_scenarios.sh
       source "$here/lib/latency_scenarios.sh"

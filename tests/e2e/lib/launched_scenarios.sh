@@ -101,6 +101,9 @@ launched_cleanup() {
 
 # ------------------------------------------------------------- what we see --
 
+# Pipelines end in `grep >/dev/null`, never `grep -q`: under pipefail a
+# grep that stops at its first match makes a long log's producer fail (SIGPIPE).
+
 # NRI's adaptation (v0.12.0, pkg/adaptation) logs through both runtimes'
 # logrus text (quotes escaped): `discovered plugin 10-seccomp`, `plugin
 # "pre-connected:10-seccomp[PID]" registered as "10-seccomp"`, `pre-installed
@@ -117,7 +120,7 @@ registered_pid() {
 # launch_synced SINCE: after line SINCE, a launched 10-seccomp registered and synchronized.
 launch_synced() {
   [ -n "$(registered_pid "$1")" ] &&
-    e2e_log_since "$RT_LOG" "$1" | grep -qE 'pre-installed NRI plugin \\?"10-seccomp\\?" synchronization success'
+    e2e_log_since "$RT_LOG" "$1" | grep -E 'pre-installed NRI plugin \\?"10-seccomp\\?" synchronization success' >/dev/null
 }
 # instances: pids of this run's launched plugins (a zombie has no command line: gone).
 instances() { e2e_pids_with "$LAUNCH_NEEDLE"; }
@@ -151,7 +154,7 @@ event_time() {
 launched_started() {
   local label="$1" rt_since="$2" since="$3" pid rt ppid env
   LAUNCHED_PID=""
-  if e2e_wait_for 10 launch_synced "$rt_since" && e2e_log_since "$RT_LOG" "$rt_since" | grep -q 'discovered plugin 10-seccomp'; then
+  if e2e_wait_for 10 launch_synced "$rt_since" && e2e_log_since "$RT_LOG" "$rt_since" | grep 'discovered plugin 10-seccomp' >/dev/null; then
     pass "$label: $RT_KIND's log: discovered plugin 10-seccomp in $RT_NRI_PLUGIN_DIR, registered as 10-seccomp, synchronization success"
   else fail "$label: $RT_KIND's log shows 10-seccomp discovered, registered and synchronized" \
     "$(e2e_log_since "$RT_LOG" "$rt_since" | grep -iE 'nri|plugin' | tail -n 8)"; return 1; fi
@@ -169,8 +172,8 @@ launched_started() {
     pass "$label: $RT_KIND passed NRI_PLUGIN_IDX=10, NRI_PLUGIN_NAME=seccomp, NRI_PLUGIN_SOCKET=3 and fd 3 is a socket"
     note "$label: the plugin's whole environment: $(cut -d= -f1 <<<"$env" | tr '\n' ' ')"
   else fail "$label: $RT_KIND passed the three NRI_PLUGIN_* variables and a socket as fd 3" "$env fd3=$(readlink "/proc/$pid/fd/3")"; fi
-  if e2e_wait_for 5 _synced_since "$since" && event_line "$since" daemon_started | grep -qF '"mode":"runtime-launched"' &&
-     event_line "$since" connecting | grep -qF '"socket":"fd 3"'; then
+  if e2e_wait_for 5 _synced_since "$since" && event_line "$since" daemon_started | grep -F '"mode":"runtime-launched"' >/dev/null &&
+     event_line "$since" connecting | grep -F '"socket":"fd 3"' >/dev/null; then
     pass "$label: the plugin's log: daemon_started mode=runtime-launched, connecting on fd 3, synchronized"
   else fail "$label: the plugin's log shows it runtime-launched on fd 3 and synchronized" "$(e2e_log_since "$E2E_PLUGIN_LOG" "$since" | tail -n 6)"; fi
   LAUNCHED_PID="$pid"
@@ -192,13 +195,13 @@ record_times() {
 # bytes in Configure and loaded them as its policy.
 policy_from_conf() {
   local bytes; bytes="$(wc -c < "$LAUNCH_CONF")"
-  if event_line "$1" configured | grep -qF "\"config_bytes\":$bytes"; then
+  if event_line "$1" configured | grep -F "\"config_bytes\":$bytes" >/dev/null; then
     pass "policy: the runtime's Configure carried $bytes bytes, the size of $RT_NRI_CONF_DIR/10-seccomp.conf"
   else fail "policy: the runtime's Configure carried the conf's $bytes bytes" "$(event_line "$1" configured)"; fi
   # The first policy_loaded (at start, before Configure) has no config; the
   # one Configure triggers must be the conf's.
   local loaded; loaded="$(e2e_log_since "$E2E_PLUGIN_LOG" "$1" | grep -F '"event":"policy_loaded"')"
-  if grep -F '"config":"from runtime Configure"' <<<"$loaded" | grep -F "\"profile_dirs\":\"$LAUNCH_PROFILES\"" | grep -qF '"rules":1'; then
+  if grep -F '"config":"from runtime Configure"' <<<"$loaded" | grep -F "\"profile_dirs\":\"$LAUNCH_PROFILES\"" | grep -F '"rules":1' >/dev/null; then
     pass "policy: policy_loaded config=\"from runtime Configure\" (its one rule), profiles from the wrapper's folder"
   else fail "policy: policy_loaded names the runtime's Configure text as its config" "$loaded"; fi
 }
@@ -253,7 +256,7 @@ guarded_gets_profile() {
   if contains ",$got," ,block-mkdir, ,must-block,; then pass "$label: applied-profiles=$got (annotation plus the conf's mandatory)"
   else fail "$label: applied-profiles names block-mkdir and must-block" "$got"; fi
   if e2e_log_since "$E2E_PLUGIN_LOG" "$3" | grep -F '"event":"decision"' | grep -F '"pod":"guarded"' | grep -F "\"container\":\"$2\"" |
-     grep -F '"outcome":"applied"' | grep -qF '"mode":"enforce"'; then pass "$label: the plugin's decision: applied, mode enforce (the conf's, not the shipped complain)"
+     grep -F '"outcome":"applied"' | grep -F '"mode":"enforce"' >/dev/null; then pass "$label: the plugin's decision: applied, mode enforce (the conf's, not the shipped complain)"
   else fail "$label: the plugin's decision: applied, mode enforce" "$(e2e_log_since "$E2E_PLUGIN_LOG" "$3" | grep -F '"event":"decision"' | tail -n 2)"; fi
 }
 
@@ -377,8 +380,10 @@ launched_scenarios() {
   launched_install
   installed_files_checked
   # 1-3: the runtime's first start launches it.
+  # The runtime's log may be kept from an earlier run (CRI-O's): only what follows counts.
+  local rt_since; rt_since="$(e2e_lines_of "$RT_LOG")"
   start_runtime || return
-  launched_started "start" 0 0 || return
+  launched_started "start" "$rt_since" 0 || return
   policy_from_conf 0
   pods_get_profiles 0
   # 4

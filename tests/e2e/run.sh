@@ -7,6 +7,7 @@
 #   tests/e2e/run.sh faults containerd|crio VERSION  fault injection (lib/fault_scenarios.sh)
 #   tests/e2e/run.sh latency containerd VERSION [N]  containerd's NRI latency histogram (a measurement)
 #   tests/e2e/run.sh deploy containerd|crio VERSION  the image and the DaemonSet's pod (lib/deploy_scenarios.sh)
+#   tests/e2e/run.sh launched containerd|crio VERSION  runtime-launched mode (lib/launched_scenarios.sh)
 #   tests/e2e/run.sh all                            every suite above it can find
 # (as root). containerd without VERSION: $CONTAINERD_BIN's folder, else
 # Debian's (lib/fetch-containerd.sh; VERSION 2.1.9 means Debian's too); other
@@ -21,14 +22,15 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 src="${NRI_SECCOMP_SOURCE_DIR:-$(cd "$here/../.." && pwd)}"
 mode="${1:-all}"
 target="${2:-}"
-kind="$mode"  # the runtime driver; `faults|latency|deploy KIND VERSION` run that suite on KIND
-case "$mode" in faults|latency|deploy) kind="$target"; target="${3:-}"; LATENCY_N="${4:-100}" ;; esac
-usage="usage: $0 runc|containerd|crio [VERSION|BIN_DIR] | faults|deploy containerd|crio VERSION|BIN_DIR | latency containerd VERSION [N] | all"
+kind="$mode"  # the runtime driver; `faults|latency|deploy|launched KIND VERSION` run that suite on KIND
+case "$mode" in faults|latency|deploy|launched) kind="$target"; target="${3:-}"; LATENCY_N="${4:-100}" ;; esac
+usage="usage: $0 runc|containerd|crio [VERSION|BIN_DIR] | faults|deploy|launched containerd|crio VERSION|BIN_DIR | latency containerd VERSION [N] | all"
 case "$mode:$kind" in
-  runc:*|containerd:*|crio:*|all:*|faults:containerd|faults:crio|deploy:containerd|deploy:crio|latency:containerd) ;;
+  runc:*|containerd:*|crio:*|all:*|latency:containerd) ;;
+  faults:containerd|faults:crio|deploy:containerd|deploy:crio|launched:containerd|launched:crio) ;;
   *) echo "$usage" >&2; exit 2 ;;
 esac
-case "$mode" in faults|deploy) [ -n "$target" ] || { echo "$usage" >&2; exit 2; } ;; esac
+case "$mode" in faults|deploy|launched) [ -n "$target" ] || { echo "$usage" >&2; exit 2; } ;; esac
 # latency: containerd's own histogram of our CreateContainer answers.
 [ "$mode" != latency ] || export RT_METRICS_ADDRESS="${RT_METRICS_ADDRESS:-127.0.0.1:19338}"
 
@@ -43,7 +45,8 @@ if [ "$mode" = all ]; then
   worst=0
   for suite in runc "containerd 2.1.9" "containerd 2.2.7" "containerd 2.3.4" "crio 1.36.3" "crio 1.37.0-dev" \
                "faults containerd 2.3.4" "faults crio 1.37.0-dev" "faults crio 1.36.3" \
-               "deploy containerd 2.3.4" "deploy crio 1.37.0-dev"; do
+               "deploy containerd 2.3.4" "deploy crio 1.37.0-dev" \
+               "launched containerd 2.3.4" "launched crio 1.37.0-dev"; do
     echo "==== $suite"
     # shellcheck disable=SC2086
     "$0" $suite; rc=$?
@@ -54,7 +57,7 @@ fi
 
 # shellcheck source=lib/env.sh
 run_name="run-$mode"
-case "$mode" in faults|latency|deploy) run_name+="-$kind" ;; esac
+[ "$mode" = "$kind" ] || run_name+="-$kind"
 source "$here/lib/env.sh" "$run_name${target:+-${target##*/}}"
 E2E_PROFILE_DIRS=("$src/config/profiles" "$here/profiles")
 
@@ -63,6 +66,8 @@ cleanup_all() {
   e2e_plugin_stop KILL
   e2e_runc_cleanup
   if declare -F rt_cleanup >/dev/null; then rt_cleanup; fi
+  # After the runtime: what it launched and the files it launches them from.
+  if declare -F launched_cleanup >/dev/null; then launched_cleanup; fi
   e2e_cgroups_cleanup "$E2E_CGROUP_PARENT"
 }
 trap cleanup_all EXIT
@@ -218,7 +223,7 @@ else
     # shellcheck source=lib/cri_scenarios.sh
     source "$here/lib/cri_scenarios.sh"
     rt_init "$RT_BIN_DIR"
-    note "suite $mode$([ "$mode" != "$kind" ] && echo " $kind")${target:+ $target}: $RT_KIND $RT_FULL from $RT_BIN_DIR"
+    note "suite $mode$([ "$mode" = "$kind" ] || echo " $kind")${target:+ $target}: $RT_KIND $RT_FULL from $RT_BIN_DIR"
     if [ "$mode" = faults ]; then
       # shellcheck source=lib/fault_scenarios.sh
       source "$here/lib/fault_scenarios.sh"
@@ -227,6 +232,13 @@ else
       # shellcheck source=lib/deploy_scenarios.sh
       source "$here/lib/deploy_scenarios.sh"
       deploy_scenarios
+    elif [ "$mode" = launched ]; then
+      # fault_scenarios.sh for its helpers (why_refused, plugin_lines).
+      # shellcheck source=lib/fault_scenarios.sh
+      source "$here/lib/fault_scenarios.sh"
+      # shellcheck source=lib/launched_scenarios.sh
+      source "$here/lib/launched_scenarios.sh"
+      launched_scenarios
     elif [ "$mode" = latency ]; then
       # shellcheck source=lib/latency_scenarios.sh
       source "$here/lib/latency_scenarios.sh"

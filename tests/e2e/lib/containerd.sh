@@ -73,6 +73,8 @@ TOML
 # $RT_TOLERATE_ANNOTATION when a suite wants one).
 _cd_validator_toml() {
   _cd_at_least 2.2.0 || return 0
+  # RT_NO_VALIDATOR set: a node without required_plugins (the launched suite's last step).
+  [ -z "${RT_NO_VALIDATOR:-}" ] || return 0
   cat <<TOML
     [plugins.'io.containerd.nri.v1.nri'.default_validator]
       enable = true
@@ -156,6 +158,9 @@ _cd_cri_answers() {
 rt_alive() {
   [ -f "$_CD_PIDFILE" ] && e2e_pid_runs "$(cat "$_CD_PIDFILE")" "$_CD_CONFIG"
 }
+
+# rt_pid: the running daemon's pid (a plugin the runtime launched is its child).
+rt_pid() { rt_alive && cat "$_CD_PIDFILE"; }
 
 # rt_stop: stops the daemon only (shims and containers keep running, as on
 # a real node during a containerd restart).

@@ -52,12 +52,13 @@ CRI() { "$CRI_CLIENT_BIN" --endpoint "unix://$RT_ADDR" --timeout 30 "$@"; }
 # The probe as the containers see it (mounted read-only from the build).
 PROBE=/e2e/thread-probe
 
-# pod_file NAME [ANNOTATIONS-JSON]: writes $RUN/pods/NAME.json, prints its path.
+# pod_file NAME [ANNOTATIONS-JSON] [NAMESPACE]: writes $RUN/pods/NAME.json
+# (namespace "default" unless given), prints its path.
 pod_file() {
   local name="$1" ann="${2:-{\}}" f="$RUN/pods/$1.json"
   mkdir -p "$RUN/pods"
-  printf '{"name":"%s","namespace":"default","uid":"e2e-%s-%s","cgroupParent":"%s","annotations":%s}\n' \
-    "$name" "$name" "$$" "$E2E_CGROUP_PARENT" "$ann" > "$f"
+  printf '{"name":"%s","namespace":"%s","uid":"e2e-%s-%s","cgroupParent":"%s","annotations":%s}\n' \
+    "$name" "${3:-default}" "$name" "$$" "$E2E_CGROUP_PARENT" "$ann" > "$f"
   echo "$f"
 }
 
@@ -72,9 +73,9 @@ ctr_file() {
   echo "$f"
 }
 
-# run_pod NAME ANNOTATIONS: starts a pod; its id in $POD_ID, spec in $POD_FILE.
+# run_pod NAME ANNOTATIONS [NAMESPACE]: starts a pod; its id in $POD_ID, spec in $POD_FILE.
 run_pod() {
-  POD_FILE="$(pod_file "$1" "$2")"
+  POD_FILE="$(pod_file "$1" "$2" "${3:-}")"
   POD_ID="$(CRI runp "$POD_FILE" 2>"$RUN/runp-$1.err")"
 }
 

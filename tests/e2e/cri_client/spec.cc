@@ -121,10 +121,11 @@ void set_pod_labels(const runtime::v1::PodSandboxMetadata& meta, Map* labels) {
 }
 
 // kubelet's namespaces for a hostNetwork pod: the host's network, one pid
-// namespace per container (so CRI-O starts no infra container).
-void set_namespaces(runtime::v1::NamespaceOption* ns) {
+// namespace per container (so CRI-O starts no infra container), or the
+// host's pids for a hostPID pod.
+void set_namespaces(runtime::v1::NamespaceOption* ns, bool host_pid) {
   ns->set_network(runtime::v1::NODE);
-  ns->set_pid(runtime::v1::CONTAINER);
+  ns->set_pid(host_pid ? runtime::v1::NODE : runtime::v1::CONTAINER);
 }
 
 std::string absolute_path(const json& m, const std::string& where, const char* key) {
@@ -180,7 +181,7 @@ runtime::v1::PodSandboxConfig pod_config_from_file(const std::string& path) {
   linux->set_cgroup_parent(string_field(j, path, "cgroupParent", ""));
   // Host network: the pod needs no CNI plugin and no network namespace.
   auto* sc = linux->mutable_security_context();
-  set_namespaces(sc->mutable_namespace_options());
+  set_namespaces(sc->mutable_namespace_options(), bool_field(j, path, "hostPid", false));
   pod.set_hostname(string_field(j, path, "hostname", ""));
   // The pod-level seccomp profile (the sandbox's own; containers name theirs).
   if (j.contains("seccomp")) {
@@ -212,7 +213,7 @@ runtime::v1::ContainerConfig container_config_from_file(const std::string& path,
 
   copy_resources(j, path, c.mutable_linux()->mutable_resources());
   auto* sc = c.mutable_linux()->mutable_security_context();
-  set_namespaces(sc->mutable_namespace_options());
+  set_namespaces(sc->mutable_namespace_options(), bool_field(j, path, "hostPid", false));
   int64_t id = 0;
   if (int_field(j, path, "runAsUser", &id)) sc->mutable_run_as_user()->set_value(id);
   if (int_field(j, path, "runAsGroup", &id)) sc->mutable_run_as_group()->set_value(id);

@@ -5,7 +5,7 @@
 //   pod:       {"name", "namespace", "uid", "annotations": {}, "labels": {},
 //               "cgroupParent": "/nri-seccomp-e2e",
 //               "logDirectory": "/abs/dir", "hostname",
-//               "seccomp": "runtime-default" | "unconfined"}
+//               "seccomp": "runtime-default" | "unconfined", "hostPid": false}
 //   container: {"name", "image", "command": [], "args": [],
 //               "annotations": {}, "labels": {},
 //               "seccomp": "runtime-default" | "unconfined" | "localhost",
@@ -15,7 +15,7 @@
 //               "logPath": "relative/to/the/pod/logDirectory.log",
 //               "workingDir", "env": {"NAME": "value"},
 //               "runAsUser": 0, "runAsGroup": 0, "readonlyRootfs": true,
-//               "noNewPrivs": true, "privileged": false,
+//               "noNewPrivs": true, "privileged": false, "hostPid": false,
 //               "capabilities": {"add": [], "drop": ["ALL"]},
 //               "resources": {"cpuShares", "cpuQuota", "cpuPeriod",
 //                             "memoryLimitBytes"}}
@@ -31,7 +31,7 @@
 // the JSON are merged over them, so a test may override one on purpose.
 //
 // Namespaces are kubelet's defaults for a hostNetwork pod: network NODE and
-// pid CONTAINER on the pod and on each container. With pid CONTAINER CRI-O
+// pid CONTAINER (NODE with "hostPid") on the pod and on each container. With pid CONTAINER CRI-O
 // runs no infra (pause) container, whose fixed oom_score_adj -998 needs
 // CAP_SYS_RESOURCE. No CNI is needed.
 //

@@ -112,6 +112,13 @@ ctr_exited() { [ "$(ctr_state "$1")" = CONTAINER_EXITED ]; }
 # spec, where the runtime keeps the plugin's adjustments (empty: none).
 ctr_stamp() { ctr_get "$1" "/info/info/runtimeSpec/annotations/$ANN~1policy-hash"; }
 
+# ctr_unprotected CID: the container runs without block-mkdir (mkdir works)
+# and without the stamp: what a creation that bypassed the plugin looks like.
+ctr_unprotected() {
+  exec_in "$1" sh -c 'mkdir /tmp/probe-dir && echo mkdir-ok'
+  contains "$EXEC_OUT" mkdir-ok && [ -z "$(ctr_stamp "$1")" ]
+}
+
 # try_unshare CID: how `unshare -U true` ends in the container (output and
 # exit code), for comparing two containers' base policies.
 try_unshare() {

@@ -38,28 +38,31 @@ deploy_image() {
   DEPLOY_IMAGE_TAR="$E2E_WORK/plugin-image/nri-seccomp.oci.tar"
   line="$(grep -m1 -iE 'size|bytes' "$out" | tr -s ' ')"
   pass "deploy: scripts/build-image.sh builds the image offline (${line:-$(du -h "$DEPLOY_IMAGE_TAR" | cut -f1)})"
-  DEPLOY_IMAGE="$("$E2E_JSON_BIN" get "$RUN/deploy/info.json" /image)"
+  DEPLOY_IMAGE="$("$E2E_JSON_BIN" get "$DEPLOY_DIR/info.json" /image)"
   if rt_import_archive "$DEPLOY_IMAGE_TAR" "$DEPLOY_IMAGE" 2>"$RUN/import-plugin.log"; then
     pass "deploy: $RT_KIND loads the image archive as $DEPLOY_IMAGE"
   else fail "deploy: $RT_KIND loads the image archive as $DEPLOY_IMAGE" "$(cat "$RUN/import-plugin.log")"; return 1; fi
 }
 
-# deploy_render: the overlay's DaemonSet pod as CRI configs ($RUN/deploy/
-# pod.json, container.json, info.json), its hostPath volumes mapped to this
-# run's folders: the runtime's NRI socket folder and a kubelet seccomp root.
+# deploy_render [OVERLAY]: the overlay's DaemonSet pod as CRI configs
+# ($DEPLOY_DIR = $RUN/deploy-OVERLAY: pod.json, container.json, info.json),
+# its hostPath volumes mapped to this run's folders: the runtime's NRI
+# socket folder and a kubelet seccomp root.
 deploy_render() {
-  local dir="$RUN/deploy" source=() how
+  local overlay="${1:-$DEPLOY_OVERLAY}" source=() how
+  DEPLOY_DIR="$RUN/deploy-$overlay"
+  local dir="$DEPLOY_DIR"
   mkdir -p "$RUN/kubelet-seccomp"
   if command -v kubectl >/dev/null 2>&1; then
-    kubectl kustomize "$src/deploy/kubernetes/overlays/$DEPLOY_OVERLAY" > "$RUN/rendered.yaml" 2>"$RUN/kustomize.err" \
-      || { fail "deploy: kubectl kustomize overlays/$DEPLOY_OVERLAY" "$(cat "$RUN/kustomize.err")"; return 1; }
-    source=(--rendered "$RUN/rendered.yaml"); how="kubectl kustomize overlays/$DEPLOY_OVERLAY"
+    kubectl kustomize "$src/deploy/kubernetes/overlays/$overlay" > "$RUN/rendered-$overlay.yaml" 2>"$RUN/kustomize.err" \
+      || { fail "deploy: kubectl kustomize overlays/$overlay" "$(cat "$RUN/kustomize.err")"; return 1; }
+    source=(--rendered "$RUN/rendered-$overlay.yaml"); how="kubectl kustomize overlays/$overlay"
   else
-    source=(--kustomize "$src/deploy/kubernetes/overlays/$DEPLOY_OVERLAY")
-    how="overlays/$DEPLOY_OVERLAY read without kubectl (not installed)"
+    source=(--kustomize "$src/deploy/kubernetes/overlays/$overlay")
+    how="overlays/$overlay read without kubectl (not installed)"
   fi
   if "$POD_FROM_MANIFEST_BIN" pod "${source[@]}" --out "$dir" --kubelet-root "$RUN/kubelet" \
-       --pod-log-root "$RUN/pod-logs" --cgroup-parent "$E2E_CGROUP_PARENT" --suffix "x$$" \
+       --pod-log-root "$RUN/pod-logs" --cgroup-parent "$E2E_CGROUP_PARENT" --suffix "${overlay//[^a-z]/}$$" \
        --host-path "/var/run/nri=$(dirname "$RT_NRI_SOCK")" \
        --host-path "/var/lib/kubelet/seccomp=$RUN/kubelet-seccomp" > "$RUN/render.log" 2>&1; then
     pass "deploy: the DaemonSet's pod translated as kubelet would ($how)"
@@ -69,8 +72,9 @@ deploy_render() {
   DEPLOY_NS="$("$E2E_JSON_BIN" get "$dir/info.json" /pod/namespace)"
 }
 
-# The plugin container's log (CRI log format: TIME STREAM TAG MESSAGE).
-deploy_log() { cat "$RUN"/pod-logs/*"$DEPLOY_POD_NAME"*/nri-seccomp/*.log 2>/dev/null; }
+# The plugin container's log (CRI log format: TIME STREAM TAG MESSAGE), all
+# its restarts in order.
+deploy_log() { cat "$RUN"/pod-logs/*"_${DEPLOY_POD_NAME}_"*/nri-seccomp/[0-9].log 2>/dev/null; }
 deploy_log_messages() { deploy_log | cut -d' ' -f4-; }
 
 # deploy_fail_closed_before: no plugin yet: every other container is
@@ -92,7 +96,7 @@ deploy_fail_closed_before() {
 # registered (it carries the tolerate-missing annotation); DEPLOY_CID, and
 # DEPLOY_T_RUNP / DEPLOY_T_START for the timing.
 deploy_pod_starts() {
-  local dir="$RUN/deploy" err
+  local dir="$DEPLOY_DIR" err
   DEPLOY_T_RUNP="$(now_s)"
   DEPLOY_POD_ID="$(CRI runp "$dir/pod.json" 2>"$RUN/runp-deploy.err")" \
     || { fail "deploy: the plugin's pod sandbox starts" "$(cat "$RUN/runp-deploy.err")"; return 1; }
@@ -141,7 +145,7 @@ _http_ok() { [ "$(_http_code "$1")" = 200 ]; }
 # port (host network: the node's port).
 deploy_endpoints() {
   local path
-  for path in $("$E2E_JSON_BIN" get "$RUN/deploy/info.json" /probes | grep -oE '"/[a-z]+"' | tr -d '"') /metrics; do
+  for path in $("$E2E_JSON_BIN" get "$DEPLOY_DIR/info.json" /probes | grep -oE '"/[a-z]+"' | tr -d '"') /metrics; do
     if e2e_wait_for 10 _http_ok "$path"; then
       pass "deploy: http://127.0.0.1:$DEPLOY_PORT$path answers 200 ($(head -c 60 "$RUN/http-body" | tr '\n' ' '))"
     else fail "deploy: http://127.0.0.1:$DEPLOY_PORT$path answers 200" "code $(_http_code "$path"): $(head -c 200 "$RUN/http-body")"; fi
@@ -196,7 +200,7 @@ deploy_profiles_applied() {
 # the next annotated container gets mkdir as SCMP_ACT_LOG (it works).
 deploy_reload_complain() {
   local since; since="$(deploy_log | wc -l)"
-  "$POD_FROM_MANIFEST_BIN" configmap-update "$("$E2E_JSON_BIN" get "$RUN/deploy/info.json" /volumes/policy)" policy.yaml \
+  "$POD_FROM_MANIFEST_BIN" configmap-update "$("$E2E_JSON_BIN" get "$DEPLOY_DIR/info.json" /volumes/policy)" policy.yaml \
     "$src/deploy/kubernetes/overlays/complain/policy.yaml" \
     || { fail "deploy: the policy ConfigMap volume updated the kubelet way"; return; }
   if e2e_wait_for 15 _deploy_logged_since "$since" reload_ok; then
@@ -224,7 +228,7 @@ deploy_pod_stopped() {
   else fail "deploy: while the plugin's pod is away, an annotated container is refused (fail closed)" "id=$CTR_ID $CREATE_ERR"; fi
   local since; since="$(e2e_lines_of "$RT_LOG")"
   CRI rm "$DEPLOY_CID" >/dev/null 2>&1
-  local dir="$RUN/deploy"
+  local dir="$DEPLOY_DIR"
   "$E2E_JSON_BIN" set "$dir/container.json" /logPath '"nri-seccomp/1.log"'
   DEPLOY_T_RUNP="$(now_s)"
   if DEPLOY_CID="$(CRI create "$DEPLOY_POD_ID" "$dir/container.json" "$dir/pod.json" 2>&1)" && DEPLOY_T_START="$(now_s)" \
@@ -232,6 +236,73 @@ deploy_pod_stopped() {
     pass "deploy: the plugin's replacement container starts while no plugin is registered"
   else fail "deploy: the plugin's replacement container starts while no plugin is registered" "$DEPLOY_CID"; return; fi
   deploy_registers "$since"
+}
+
+# deploy_remove_pod: the plugin's pod goes (kubectl delete, an overlay
+# switch): no plugin on the node until the next one registers.
+deploy_remove_pod() {
+  CRI stop "$DEPLOY_CID" >/dev/null 2>&1; CRI rm "$DEPLOY_CID" >/dev/null 2>&1
+  CRI stopp "$DEPLOY_POD_ID" >/dev/null 2>&1; CRI rmp "$DEPLOY_POD_ID" >/dev/null 2>&1
+}
+
+# deploy_host_pid: the host-pid overlay's pod (hostPID, CAP_KILL) closes
+# the hole NRI leaves after a plugin crash: the first annotated creation
+# after the crash runs unfiltered, and the restarted plugin's audit kills it.
+deploy_host_pid() {
+  deploy_remove_pod
+  deploy_render host-pid || return
+  local since; since="$(e2e_lines_of "$RT_LOG")"
+  deploy_pod_starts || return
+  deploy_registers "$since" || return
+  local pid status
+  pid="$(ctr_get "$DEPLOY_CID" /info/info/pid)"
+  status="$(cat "/proc/$pid/status" 2>/dev/null)"
+  # CAP_KILL is capability 5: the mask 0x20 and nothing else.
+  if grep -qE '^CapEff:\s+0+20$' <<<"$status" && [ "$(readlink "/proc/$pid/ns/pid")" = "$(readlink /proc/$$/ns/pid)" ] \
+     && grep -qE '^Seccomp:\s+2' <<<"$status"; then
+    pass "deploy host-pid: the plugin sees the host's pids and holds CAP_KILL only (seccomp still on)"
+  else fail "deploy host-pid: the plugin sees the host's pids and holds CAP_KILL only" \
+    "$(grep -E '^(CapEff|Seccomp):' <<<"$status" | tr '\n' ' ') pidns $(readlink "/proc/$pid/ns/pid") vs ours $(readlink /proc/$$/ns/pid)"; fi
+
+  # The crash: the plugin's process dies; its container exits. A creation
+  # right after it may slip through unfiltered (NRI notices a dead plugin at
+  # the end of the next request); one carrying the toleration always does
+  # (a static pod, or a pod someone granted it): both are what the audit
+  # must find once the plugin is back.
+  kill -KILL "$pid" 2>/dev/null
+  local hole="" tolerated=""
+  run_pod hole "{\"$ANN/pod\":\"block-mkdir\"}"
+  if run_ctr "$POD_ID" "$POD_FILE" app runtime-default && ctr_unprotected "$CTR_ID"; then
+    hole="$CTR_ID"
+    note "deploy host-pid: the annotated creation right after the crash ran unfiltered (${hole:0:12}), as docs/operations.md says it can"
+  else
+    note "deploy host-pid: the annotated creation right after the crash was refused (${CREATE_ERR:0:120}...)"
+  fi
+  run_pod tolerated "{\"$ANN/pod\":\"block-mkdir\",\"$DEPLOY_TOLERATE_KEY\":\"true\"}"
+  if run_ctr "$POD_ID" "$POD_FILE" app runtime-default && ctr_unprotected "$CTR_ID"; then
+    tolerated="$CTR_ID"
+    pass "deploy host-pid: while the plugin is down a tolerated annotated pod starts unfiltered (mkdir works, no stamp)"
+  else fail "deploy host-pid: while the plugin is down a tolerated annotated pod starts unfiltered" "$CREATE_ERR $EXEC_OUT"; fi
+  # kubelet restarts the crashed container: a new one in the same pod.
+  since="$(e2e_lines_of "$RT_LOG")"
+  local log_mark; log_mark="$(deploy_log | wc -l)"
+  "$E2E_JSON_BIN" set "$DEPLOY_DIR/container.json" /logPath '"nri-seccomp/1.log"'
+  CRI rm "$DEPLOY_CID" >/dev/null 2>&1
+  DEPLOY_T_RUNP="$(now_s)"
+  DEPLOY_CID="$(CRI create "$DEPLOY_POD_ID" "$DEPLOY_DIR/container.json" "$DEPLOY_DIR/pod.json" 2>&1)" \
+    && DEPLOY_T_START="$(now_s)" && CRI start "$DEPLOY_CID" >/dev/null 2>&1 \
+    || { fail "deploy host-pid: kubelet's restart of the plugin's container starts" "$DEPLOY_CID"; return; }
+  deploy_registers "$since" || return
+  local cid what
+  for cid in $tolerated $hole; do
+    what="the tolerated container"; [ "$cid" = "$tolerated" ] || what="the container that slipped through"
+    if e2e_wait_for 10 ctr_exited "$cid" \
+       && deploy_log | tail -n +$((log_mark + 1)) | grep '"unprotected_container"' | grep -F "$cid" | grep -q '"stopped":"killed"'; then
+      pass "deploy host-pid: the restarted plugin's audit kills $what (unprotected_container, stopped=killed)"
+    else fail "deploy host-pid: the restarted plugin's audit kills $what" \
+      "state $(ctr_state "$cid"); $(deploy_log | tail -n +$((log_mark + 1)) | grep -E 'unprotected|recovery' | tail -n 3)"; fi
+    CRI rm "$cid" >/dev/null 2>&1
+  done
 }
 
 deploy_scenarios() {
@@ -253,6 +324,7 @@ deploy_scenarios() {
   deploy_profiles_applied ""
   deploy_reload_complain
   deploy_pod_stopped
+  deploy_host_pid
   no_deprecations "after the whole run"
   alive_throughout
 }

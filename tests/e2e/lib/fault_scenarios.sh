@@ -30,12 +30,6 @@ log_time() {
 why_refused() { sed -E 's/^.*NRI adjustment for container: //' <<<"$CREATE_ERR" | head -c 240; }
 
 
-# ctr_unprotected CID: the container runs without block-mkdir (mkdir works)
-# and without the stamp: what a creation that bypassed the plugin looks like.
-ctr_unprotected() {
-  exec_in "$1" sh -c 'mkdir /tmp/probe-dir && echo mkdir-ok'
-  contains "$EXEC_OUT" mkdir-ok && [ -z "$(ctr_stamp "$1")" ]
-}
 
 # plugin_lines EVENT CID [LOG] [SINCE]: the plugin's EVENT lines naming
 # container_id CID (the current instance's log unless LOG), after line SINCE.

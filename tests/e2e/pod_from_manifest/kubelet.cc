@@ -134,7 +134,7 @@ KubeletPod kubelet_pod(const Workload& w, const Node& node) {
   const YAML::Node meta = w.pod_template["metadata"], spec = w.pod_template["spec"];
   only_keys(spec, "spec", {"serviceAccountName", "automountServiceAccountToken", "priorityClassName", "tolerations",
                            "terminationGracePeriodSeconds", "securityContext", "containers", "volumes",
-                           "hostNetwork", "dnsPolicy", "nodeSelector"});
+                           "hostNetwork", "hostPID", "dnsPolicy", "nodeSelector"});
   // Neither this machine nor a node whose CNI waits for this plugin can give
   // the pod a network of its own.
   if (!spec["hostNetwork"] || !spec["hostNetwork"].as<bool>())
@@ -161,6 +161,9 @@ KubeletPod kubelet_pod(const Workload& w, const Node& node) {
   pod["labels"] = json::object();
   for (const auto& kv : meta["labels"]) pod["labels"][str(kv.first)] = str(kv.second);
   if (auto type = seccomp_type(spec["securityContext"], "spec.securityContext"); !type.empty()) pod["seccomp"] = type;
+  // kubelet gives a hostPID pod's sandbox and containers the host's pids.
+  const bool host_pid = spec["hostPID"] && spec["hostPID"].as<bool>();
+  pod["hostPid"] = host_pid;
 
   const YAML::Node container = spec["containers"][0];
   const std::string cname = str(container["name"]), where = "spec.containers[" + cname + "]";
@@ -176,6 +179,7 @@ KubeletPod kubelet_pod(const Workload& w, const Node& node) {
   for (const auto& a : container["args"]) c["args"].push_back(str(a));
   if (container["workingDir"]) c["workingDir"] = str(container["workingDir"]);
   c["env"] = environment(container["env"], pod, where);
+  c["hostPid"] = host_pid;
   c["resources"] = resources(container["resources"], where + ".resources");
   security_context(container["securityContext"], spec["securityContext"], where + ".securityContext", &c);
   // kubelet makes the container's log folder too (conmon will not).

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 namespace nri_seccomp::e2e {
 namespace {
@@ -104,6 +105,80 @@ void generate_config_maps(const YAML::Node& generators, const fs::path& dir, Wor
   }
 }
 
+// One JSON-pointer segment, with RFC 6901's escapes undone.
+std::string pointer_segment(const std::string& raw) {
+  std::string out;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '~' && i + 1 < raw.size()) {
+      out += raw[i + 1] == '1' ? '/' : '~';
+      ++i;
+    } else {
+      out += raw[i];
+    }
+  }
+  return out;
+}
+
+// A JSON 6902 "add" on a YAML document: every segment but the last must
+// exist; the last is a new (or replaced) map key, or a sequence index or
+// "-" (append). The only op our overlays use; any other is an error.
+void json_patch_add(YAML::Node doc, const std::string& path, const YAML::Node& value, const std::string& where) {
+  std::vector<std::string> segments;
+  for (size_t at = 1; at <= path.size();) {
+    const size_t next = path.find('/', at);
+    segments.push_back(pointer_segment(path.substr(at, next == std::string::npos ? std::string::npos : next - at)));
+    if (next == std::string::npos) break;
+    at = next + 1;
+  }
+  if (path.empty() || path[0] != '/' || segments.empty()) throw std::runtime_error(where + ": bad path \"" + path + "\"");
+  // reset(), not "=": assigning a YAML::Node writes through to its target.
+  YAML::Node node;
+  node.reset(doc);
+  for (size_t i = 0; i + 1 < segments.size(); ++i) {
+    YAML::Node child = node.IsSequence() ? node[std::stoul(segments[i])] : node[segments[i]];
+    if (!child || child.IsNull()) throw std::runtime_error(where + ": " + path + ": \"" + segments[i] + "\" does not exist");
+    node.reset(child);
+  }
+  const std::string& last = segments.back();
+  if (node.IsSequence()) {
+    if (last != "-") throw std::runtime_error(where + ": " + path + ": only \"-\" (append) is supported in a list");
+    node.push_back(YAML::Clone(value));
+  } else {
+    node[last] = YAML::Clone(value);
+  }
+}
+
+// An overlay's `patches`: JSON 6902 ops on the objects its resources made,
+// chosen by target kind and name.
+void apply_patches(const YAML::Node& patches, const fs::path& file, std::vector<YAML::Node>* objects) {
+  const std::string where = file.string() + ": patches";
+  for (const auto& p : patches) {
+    check_known_keys(p, where, {"target", "patch"});
+    check_known_keys(p["target"], where + ".target", {"kind", "name"});
+    const std::string kind = scalar(p["target"]["kind"], where + ".target.kind");
+    const std::string name = scalar(p["target"]["name"], where + ".target.name");
+    YAML::Node ops;
+    try {
+      ops = YAML::Load(scalar(p["patch"], where + ".patch"));
+    } catch (const YAML::Exception& e) {
+      throw std::runtime_error(where + ".patch: not valid YAML: " + e.what());
+    }
+    int matched = 0;
+    for (auto& object : *objects) {
+      if (!object.IsMap() || !object["kind"] || object["kind"].as<std::string>() != kind) continue;
+      if (!object["metadata"] || object["metadata"]["name"].as<std::string>() != name) continue;
+      ++matched;
+      for (const auto& op : ops) {
+        check_known_keys(op, where + ".patch", {"op", "path", "value"});
+        if (scalar(op["op"], where + ".patch op") != "add")
+          throw std::runtime_error(where + ".patch: only op add is supported without kubectl");
+        json_patch_add(object, scalar(op["path"], where + ".patch path"), op["value"], where + ".patch");
+      }
+    }
+    if (matched != 1) throw std::runtime_error(where + ": target " + kind + "/" + name + " matched " + std::to_string(matched) + " objects");
+  }
+}
+
 // DIR's kustomization applied to W: resources first (files, or folders
 // holding kustomizations of their own), then this level's namespace,
 // generators and image rewrites.
@@ -113,7 +188,8 @@ void apply_kustomization(const fs::path& dir, Workload* w, std::vector<YAML::Nod
   if (docs.size() != 1 || !docs[0].IsMap()) throw std::runtime_error(file.string() + ": expected one mapping");
   const YAML::Node& k = docs[0];
   check_known_keys(k, file.string(),
-                   {"apiVersion", "kind", "namespace", "resources", "generatorOptions", "configMapGenerator", "images"});
+                   {"apiVersion", "kind", "namespace", "resources", "generatorOptions", "configMapGenerator", "images",
+                    "patches"});
   for (const auto& r : k["resources"]) {
     const fs::path resource = dir / r.as<std::string>();
     if (fs::is_directory(resource)) {
@@ -122,6 +198,7 @@ void apply_kustomization(const fs::path& dir, Workload* w, std::vector<YAML::Nod
       for (auto& doc : load_documents(resource)) objects->push_back(doc);
     }
   }
+  apply_patches(k["patches"], file, objects);
   if (k["namespace"]) w->namespace_ = k["namespace"].as<std::string>();
   generate_config_maps(k["configMapGenerator"], dir, w);
   for (const auto& image : k["images"]) {

@@ -3,7 +3,8 @@
 // kubectl is missing, the kustomization folder itself (an overlay or the
 // base). For that this is a deliberately tiny kustomize: the keys our
 // kustomizations use (namespace, resources as files or folders,
-// generatorOptions, configMapGenerator with files and behavior, images) and
+// generatorOptions, configMapGenerator with files and behavior, images,
+// patches made of JSON 6902 "add" ops) and
 // an error for any other, so a kustomization that outgrows it fails loudly
 // instead of being half-read.
 #pragma once

@@ -128,7 +128,7 @@ TEST(Compile, RefusesWhatLibseccompNeverFinishesCompiling) {
   EXPECT_EQ(testing::compile_error(p),
             "syscalls[0] and syscalls[1] (ioctl): both have SCMP_CMP_LE on args[0], then SCMP_CMP_LT and "
             "SCMP_CMP_MASKED_EQ on args[1]; libseccomp 2.5.4 never finishes compiling this combination "
-            "(refusing instead of hanging)");
+            "(known-bad pattern of libseccomp 2.5.0 to 2.6.0: shared condition, then a range and an exact value); refused");
 }
 
 TEST(Compile, RefusesSharedRangeThenExactValuesWithDifferentHighHalves) {
@@ -139,7 +139,8 @@ TEST(Compile, RefusesSharedRangeThenExactValuesWithDifferentHighHalves) {
   EXPECT_EQ(testing::compile_error(p),
             "syscalls[0] and syscalls[1] (kill): both have SCMP_CMP_GT on args[1], then SCMP_CMP_EQ and "
             "SCMP_CMP_EQ on args[2] with different high 32 bits; libseccomp 2.5.4 never finishes compiling "
-            "this combination (refusing instead of hanging)");
+            "this combination (known-bad pattern of libseccomp 2.5.0 to 2.6.0: shared condition, then exact values "
+            "or ranges with different high halves); refused");
   const Policy ranges = x86_64(Action::allow,
                                {rule({"kill"}, Action::trap, {Arg{1, 5, 0, Op::ne}, Arg{2, 0x100000001ULL, 0, Op::ge}}),
                                 rule({"kill"}, Action::trap, {Arg{1, 5, 0, Op::ne}, Arg{2, 0, 0, Op::le}})});

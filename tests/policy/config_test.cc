@@ -115,7 +115,7 @@ TEST(Config, UnknownFieldsAreErrorsWithPathAndLine) {
   EXPECT_EQ(load_error(policy_yaml("profileDir: [/x]\n")),
             "config test.yaml: profileDir (line 3): unknown field (known fields: apiVersion, kind, annotationPrefix, "
             "profileDirs, kubeletSeccompRoot, assumeWhenUnknown, onMissingProfile, unsupportedRuntime, unsupportedErrno, runtimeOverrides, unknownSyscalls, "
-            "auditLog, metricsAddress, defaults, rules)");
+            "runtimeLibseccomp, auditLog, metricsAddress, defaults, rules)");
   EXPECT_EQ(load_error(policy_yaml("defaults:\n  mod: enforce\n")),
             "config test.yaml: defaults.mod (line 4): unknown field (known fields: mode, profiles, mandatory, "
             "allowedProfiles, allowReplace, allowUnconfined)");

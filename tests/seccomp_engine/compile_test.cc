@@ -21,24 +21,8 @@ namespace {
 
 using testing::Args;
 using testing::Filter;
-
-Rule rule(std::vector<std::string> names, Action action, std::vector<Arg> args = {},
-          std::optional<uint32_t> err = std::nullopt) {
-  Rule r;
-  r.names = std::move(names);
-  r.action = action;
-  r.args = std::move(args);
-  r.errno_ret = err;
-  return r;
-}
-
-Policy x86_64(Action def, std::vector<Rule> rules) {
-  Policy p;
-  p.default_action = def;
-  p.architectures = {"SCMP_ARCH_X86_64"};
-  p.syscalls = std::move(rules);
-  return p;
-}
+using testing::rule;
+using testing::x86_64;
 
 TEST(Compile, SeedsCompileAndAnswerAsWritten) {
   const Filter kill(testing::load_seed("block-mkdir-kill.json"));

@@ -18,22 +18,9 @@
 namespace nri_seccomp::seccomp {
 namespace {
 
-Rule rule(std::vector<std::string> names, Action action, std::vector<Arg> args, std::optional<uint32_t> errno_ret = {}) {
-  Rule r;
-  r.names = std::move(names);
-  r.action = action;
-  r.args = std::move(args);
-  r.errno_ret = errno_ret;
-  return r;
-}
+using testing::rule;
 
-Policy allow_all(std::vector<Rule> rules) {
-  Policy p;
-  p.default_action = Action::allow;
-  p.architectures = {"SCMP_ARCH_X86_64"};
-  p.syscalls = std::move(rules);
-  return p;
-}
+Policy allow_all(std::vector<Rule> rules) { return testing::x86_64(Action::allow, std::move(rules)); }
 
 LibseccompVersion v(unsigned major, unsigned minor, unsigned micro) { return {major, minor, micro}; }
 

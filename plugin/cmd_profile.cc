@@ -11,6 +11,7 @@
 #include "seccomp/bpf_eval.h"
 #include "seccomp/compile.h"
 #include "seccomp/explain.h"
+#include "seccomp/libseccomp_hazards.h"
 #include "seccomp/lint.h"
 #include "seccomp/merge.h"
 #include "seccomp/reader.h"
@@ -38,10 +39,13 @@ Policy load(const std::string& spec) {
   return read_profile_file(spec, options);
 }
 
-CompileOptions compile_options(const std::string& unknown, const std::vector<std::string>& arches) {
+CompileOptions compile_options(const std::string& unknown, const std::vector<std::string>& arches,
+                               const std::string& runtime_libseccomp) {
   CompileOptions o;
   o.architectures = arches;
   o.unknown_syscalls = unknown == "ignore" ? UnknownSyscalls::ignore : UnknownSyscalls::error;
+  // Checked by the option's validator: only an empty string is left unparsed.
+  o.runtime_libseccomp = parse_libseccomp_version(runtime_libseccomp);
   return o;
 }
 
@@ -64,8 +68,12 @@ int check(const std::vector<std::string>& files, const CompileOptions& options, 
       }
       std::cout << file << ": ok";
       for (const auto& p : compiled.programs) std::cout << " " << p.arch << "=" << p.instructions;
+      // Whose known-bad patterns were refused: the runtime compiles the final filter itself.
+      const std::string runtime = options.runtime_libseccomp ? options.runtime_libseccomp->text() + " (--runtime-libseccomp)"
+                                                             : libseccomp_version() + " (assumed: the plugin's)";
       std::cout << " total=" << compiled.total_instructions << " instructions, verified on "
-                << compiled.verified_inputs << " inputs (libseccomp " << libseccomp_version() << ")\n";
+                << compiled.verified_inputs << " inputs (libseccomp " << libseccomp_version()
+                << "; runtime libseccomp " << runtime << ")\n";
     } catch (const Error& e) {
       std::cerr << file << ": error: " << e.what() << "\n";
       status = 1;
@@ -162,6 +170,7 @@ cli::Register reg{{"profile", [](CLI::App& app) {
     std::vector<std::string> files;
     std::string unknown = "error";
     std::vector<std::string> arches;
+    std::string runtime_libseccomp;
     std::string base;
     bool for_nri = false;
     bool pretty = false;
@@ -179,6 +188,11 @@ cli::Register reg{{"profile", [](CLI::App& app) {
       ->check(CLI::IsMember({"error", "ignore"}));
   check_cmd->add_option("--arch", s->arches, "target architecture (repeatable); default: the profile's own")
       ->check([](const std::string& a) { return is_known_arch(a) ? std::string() : "unknown architecture " + a; });
+  check_cmd->add_option("--runtime-libseccomp", s->runtime_libseccomp,
+                        "the runtime's libseccomp (MAJOR.MINOR.MICRO): also refuse its known-bad rule patterns")
+      ->check([](const std::string& v) {
+        return parse_libseccomp_version(v) ? std::string() : "\"" + v + "\" is not a libseccomp version (expected MAJOR.MINOR.MICRO, e.g. 2.5.4)";
+      });
   check_cmd->add_flag("--verbose", s->verbose, "list every warning");
   check_cmd->footer(kExitCodes);
 
@@ -199,7 +213,7 @@ cli::Register reg{{"profile", [](CLI::App& app) {
 
   return [s, check_cmd, merge, explain]() -> int {
     try {
-      if (check_cmd->parsed()) return check(s->files, compile_options(s->unknown, s->arches), s->verbose);
+      if (check_cmd->parsed()) return check(s->files, compile_options(s->unknown, s->arches, s->runtime_libseccomp), s->verbose);
       if (merge->parsed()) return merge_cmd(s->base, s->files, s->for_nri, s->pretty);
       if (explain->parsed()) return explain_cmd(s->files.at(0), s->syscall, s->arch, s->arg_specs);
     } catch (const Error& e) {

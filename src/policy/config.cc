@@ -160,7 +160,7 @@ Config parse_config(std::string_view yaml_text, std::string_view source_name) {
   try {
     r.only_fields(root, "", {"apiVersion", "kind", "annotationPrefix", "profileDirs", "kubeletSeccompRoot",
                              "assumeWhenUnknown", "onMissingProfile", "unsupportedRuntime", "unsupportedErrno", "runtimeOverrides", "unknownSyscalls",
-                             "auditLog", "metricsAddress", "defaults", "rules"});
+                             "runtimeLibseccomp", "auditLog", "metricsAddress", "defaults", "rules"});
     if (!root["apiVersion"]) r.fail_at(root, "apiVersion", fmt::format("missing (expected \"{}\")", kApiVersion));
     if (auto v = r.string(root["apiVersion"], "apiVersion"); v != kApiVersion) {
       r.fail_at(root["apiVersion"], "apiVersion", fmt::format("\"{}\" is not supported (expected \"{}\")", v, kApiVersion));
@@ -214,6 +214,13 @@ Config parse_config(std::string_view yaml_text, std::string_view source_name) {
     if (auto n = root["unknownSyscalls"]) {
       config.unknown_syscalls = r.choice<UnknownSyscalls>(
           n, "unknownSyscalls", {{"error", UnknownSyscalls::error}, {"ignore", UnknownSyscalls::ignore}});
+    }
+    if (auto n = root["runtimeLibseccomp"]) {
+      const std::string v = r.string(n, "runtimeLibseccomp");
+      config.runtime_libseccomp = seccomp::parse_libseccomp_version(v);
+      if (!config.runtime_libseccomp) {
+        r.fail_at(n, "runtimeLibseccomp", fmt::format("\"{}\" is not a libseccomp version (expected MAJOR.MINOR.MICRO, e.g. \"2.5.4\")", v));
+      }
     }
     if (auto n = root["auditLog"]) {
       config.audit_log = r.string(n, "auditLog");

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "seccomp/libseccomp_hazards.h"
+
 namespace nri_seccomp::policy {
 
 inline constexpr std::string_view kApiVersion = "seccomp.noderesource.dev/v1alpha1";
@@ -66,6 +68,9 @@ struct Config {
   UnsupportedErrno unsupported_errno = UnsupportedErrno::refuse;
   RuntimeOverrides runtime_overrides = RuntimeOverrides::refuse;
   UnknownSyscalls unknown_syscalls = UnknownSyscalls::error;
+  // The libseccomp the runtime compiles the final filter with, when the
+  // policy declares it (runtimeLibseccomp); unset: taken to be the plugin's.
+  std::optional<seccomp::LibseccompVersion> runtime_libseccomp;
   std::string audit_log;       // JSON-lines path; empty: none
   std::string metrics_address; // host:port; empty: none (the daemon wires it)
   Settings defaults;

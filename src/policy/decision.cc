@@ -9,6 +9,8 @@
 #include "seccomp/merge.h"
 #include "seccomp/nri_convert.h"
 #include "seccomp/rule_errno.h"
+#include "seccomp/shapes.h"
+#include "seccomp/verify.h"
 #include "seccomp/runtime_default.h"
 #include "seccomp/transform.h"
 #include "seccomp/writer.h"
@@ -240,7 +242,24 @@ seccomp::CompileOptions final_check_options(const State& state) {
   // lacks instead of refusing the container for them.
   seccomp::CompileOptions options = state.compile;
   options.unknown_syscalls = seccomp::UnknownSyscalls::ignore;
+  options.runtime_libseccomp = state.runtime_libseccomp;
   return options;
+}
+
+// The adjustment `built` with its policy replaced by an equivalent shape:
+// same annotations and warnings, the shape's seccomp section and hash.
+std::shared_ptr<const ReadyAdjustment> with_shape(const State& state, const ReadyAdjustment& built,
+                                                  const seccomp::VerifiedShape& shape) {
+  auto out = std::make_shared<ReadyAdjustment>(built);
+  out->shape = shape.shape;
+  out->hash = seccomp::policy_hash(shape.policy);
+  out->seccomp.Clear();
+  seccomp::to_nri(shape.policy, out->seccomp);
+  const std::string hash_key = policy_hash_key(state.config.annotation_prefix);
+  for (auto& [key, value] : out->annotations) {
+    if (key == hash_key) value = out->hash;
+  }
+  return out;
 }
 
 // The overlay with every verdict stricter than LOG replaced by LOG.
@@ -310,6 +329,8 @@ Built build_adjustment(const State& state, const RuntimeCaps& runtime, Base& bas
     } else {
       *final_policy = std::move(merged);
     }
+  } catch (const seccomp::LibseccompHazard& e) {
+    refuse("libseccomp_hazard", "{} cannot be merged: {}", built.what, e.what());
   } catch (const Error& e) {
     refuse("merge_failed", "{} cannot be merged: {}", built.what, e.what());
   }
@@ -343,9 +364,12 @@ Built build_adjustment(const State& state, const RuntimeCaps& runtime, Base& bas
     }
   }
   try {
-    seccomp::check_libseccomp_hazards(*handed);
-  } catch (const Error& e) {
-    refuse("merge_failed", "{}: the policy prepared for NRI is not usable: {}", built.what, e.what());
+    seccomp::check_libseccomp_hazards(*handed, state.runtime_libseccomp);
+  } catch (const seccomp::LibseccompHazard& e) {
+    refuse("libseccomp_hazard", "{}: the runtime's libseccomp {} ({}) would not compile it right: {}", built.what,
+           state.runtime_libseccomp.text(),
+           state.config.runtime_libseccomp ? "runtimeLibseccomp" : "assumed to be the plugin's; declare it with runtimeLibseccomp",
+           e.what());
   }
   ready->hash = seccomp::policy_hash(*handed);
   seccomp::to_nri(*handed, ready->seccomp);
@@ -502,13 +526,16 @@ void decide_into(const State& state, const RuntimeCaps& runtime, const api::Crea
     Built built = build_adjustment(state, runtime, base, entries, d.replace, settings.mode);
     PendingCheck check{key, built.ready, built.final_policy, built.what};
     if (pending == nullptr) {
-      if (auto error = check_pending(state, check); !error.empty()) refuse("check_failed", "{}", error);
-      state.decisions.put(key, built.ready);
+      // check_pending records what to hand out: as built, an equivalent
+      // shape libseccomp compiles right, or the failure.
+      ready = check_pending(state, check);
+      if (!ready->check_error.empty()) refuse("check_failed", "{}", ready->check_error);
+      if (!ready->shape.empty()) d.warnings.push_back(reshaped_warning(*ready));
     } else {
-      state.decisions.put(key, built.ready);  // before the check can record a failure over it
+      state.decisions.put(key, built.ready);  // before the check can record its outcome over it
       *pending = std::move(check);
+      ready = std::move(built.ready);
     }
-    ready = std::move(built.ready);
   }
 
   auto* adjust = response.mutable_adjust();
@@ -543,16 +570,30 @@ std::string refusal_message(std::string_view pod_namespace, std::string_view pod
   return printable(fmt::format("nri-seccomp: pod {}/{} container {}: {}", pod_namespace, pod, container, reason));
 }
 
-std::string check_pending(const State& state, const PendingCheck& pending) {
+std::shared_ptr<const ReadyAdjustment> check_pending(const State& state, const PendingCheck& pending) {
+  const seccomp::CompileOptions options = final_check_options(state);
+  std::shared_ptr<const ReadyAdjustment> outcome = pending.ready;
   try {
-    state.compile_cache->get_or_compile(*pending.policy, final_check_options(state));
-    return {};
+    try {
+      state.compile_cache->get_or_compile(*pending.policy, options);
+    } catch (const seccomp::VerificationFailed& e) {
+      // libseccomp compiled the policy into a filter that decides otherwise:
+      // hand out an equivalent shape it gets right, or nothing.
+      outcome = with_shape(state, *pending.ready, seccomp::compile_alternative_shape(*pending.policy, options, e.what()));
+    }
   } catch (const std::exception& e) {
     auto failed = std::make_shared<ReadyAdjustment>(*pending.ready);
     failed->check_error = fmt::format("{} fail the seccomp check: {}", pending.what, e.what());
-    state.decisions.put(pending.key, failed);
-    return failed->check_error;
+    outcome = std::move(failed);
   }
+  state.decisions.put(pending.key, outcome);
+  return outcome;
+}
+
+std::string reshaped_warning(const ReadyAdjustment& ready) {
+  return fmt::format("libseccomp {} compiles the merged policy as written into a filter that decides otherwise; "
+                     "handed out as the equivalent shape \"{}\", which verifies",
+                     seccomp::libseccomp_version(), ready.shape);
 }
 
 Decision decide(const State& state, const RuntimeCaps& runtime, const api::CreateContainerRequest& request,

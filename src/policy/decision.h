@@ -73,10 +73,21 @@ Decision decide(const State& state, const RuntimeCaps& runtime,
                 ::nri::pkg::api::v1alpha1::CreateContainerResponse& response,
                 std::optional<PendingCheck>* pending = nullptr, bool inline_only = false);
 
-// Runs a pending check against `state`; on failure records the error in the
-// state's decision cache (later requests for the combination are refused)
-// and returns it. Empty string when the policy passed.
-std::string check_pending(const State& state, const PendingCheck& pending);
+// Runs a pending check against `state` (compile, verify, the runtime's
+// libseccomp hazards) and records in the state's decision cache what later
+// requests for the combination get, which it also returns:
+//  - the adjustment as built, when its filter verifies;
+//  - when it does not, the adjustment of the first equivalent shape that
+//    does (ReadyAdjustment::shape names it; seccomp/shapes.h), so the
+//    runtime gets a shape libseccomp compiles right;
+//  - otherwise the failure (ReadyAdjustment::check_error): later requests
+//    are refused with it.
+// The compiles happen here, never on the request path (in the daemon this
+// runs on the background check thread).
+std::shared_ptr<const ReadyAdjustment> check_pending(const State& state, const PendingCheck& pending);
+
+// The warning a decision carries when check_pending handed out a shape.
+std::string reshaped_warning(const ReadyAdjustment& ready);
 
 // Annotation keys recorded on applied containers.
 std::string applied_profiles_key(std::string_view prefix);

@@ -49,10 +49,18 @@ void Engine::check_loop() {
     ++checks_running_;
     lock.unlock();
     if (auto state = weak_state.lock()) {  // a replaced state's checks no longer matter
-      const std::string error = check_pending(*state, pending);
-      if (!error.empty()) {
+      const auto checked = check_pending(*state, pending);
+      if (!checked->check_error.empty()) {
         checks_failed_.fetch_add(1, std::memory_order_relaxed);
-        log::error("merged_policy_check_failed", {{"generation", state->generation}, {"error", error}});
+        log::error("merged_policy_check_failed", {{"generation", state->generation}, {"error", checked->check_error}});
+      } else if (!checked->shape.empty()) {
+        checks_reshaped_.fetch_add(1, std::memory_order_relaxed);
+        // Once per combination: later requests are cache hits on the shape.
+        log::warn("merged_policy_reshaped", {{"generation", state->generation},
+                                             {"combination", pending.what},
+                                             {"shape", checked->shape},
+                                             {"hash", checked->hash},
+                                             {"libseccomp", seccomp::libseccomp_version()}});
       }
     }
     lock.lock();
@@ -90,7 +98,10 @@ void Engine::publish(std::shared_ptr<const State> next) {
                               {"profiles", next->store.size()},
                               {"broken", next->store.broken()},
                               {"reused", next->store.reused()},
-                              {"rules", next->config.rules.size()}});
+                              {"rules", next->config.rules.size()},
+                              // Whose known-bad patterns are refused: the runtime compiles the final filter.
+                              {"runtime_libseccomp", next->runtime_libseccomp.text()},
+                              {"runtime_libseccomp_source", next->config.runtime_libseccomp ? "runtimeLibseccomp" : "plugin's own"}});
   std::lock_guard lock(state_mutex_);
   state_ = std::move(next);
 }
@@ -458,6 +469,7 @@ EngineStats Engine::stats() const {
   s.reload_ok = reload_ok_.load();
   s.reload_error = reload_error_.load();
   s.checks_failed = checks_failed_.load();
+  s.checks_reshaped = checks_reshaped_.load();
   s.evictions = evictions_.load();
   s.kills = kills_.load();
   s.deadline_refusals = deadline_refusals_.load();

@@ -60,6 +60,7 @@ struct EngineStats {
   uint64_t cache_hits = 0, cache_misses = 0;  // decision cache (warm/cold adjustments)
   uint64_t reload_ok = 0, reload_error = 0;
   uint64_t checks_failed = 0;                 // background checks of merged policies that failed
+  uint64_t checks_reshaped = 0;               // background checks that replaced the merged policy by an equivalent shape
   uint64_t evictions = 0;                     // containers named in CreateContainerResponse.evict
   uint64_t kills = 0;                         // unprotected containers stopped by SIGKILL to their init
   uint64_t deadline_refusals = 0;             // decisions that missed their budget
@@ -172,6 +173,7 @@ class Engine {
   size_t checks_running_ = 0;
   bool stop_checks_ = false;
   std::atomic<uint64_t> checks_failed_{0};
+  std::atomic<uint64_t> checks_reshaped_{0};
   std::thread checker_;
 
   std::mutex poll_mutex_;

@@ -22,9 +22,10 @@ void DecisionCache::put(const std::string& key, std::shared_ptr<const ReadyAdjus
   std::lock_guard lock(mutex_);
   if (entries_.size() >= kMaxEntries && entries_.find(key) == entries_.end()) {
     // Forget the good combinations (they are rebuilt on demand) but keep the
-    // ones whose merged policy failed its check: forgetting those would hand
-    // the failing policy out again, unchecked, once per eviction.
-    std::erase_if(entries_, [](const auto& entry) { return entry.second->check_error.empty(); });
+    // ones whose merged policy failed its check or was replaced by another
+    // shape: forgetting those would hand the policy libseccomp compiles
+    // wrong out again, unchecked, once per eviction.
+    std::erase_if(entries_, [](const auto& entry) { return entry.second->check_error.empty() && entry.second->shape.empty(); });
   }
   entries_.insert_or_assign(key, std::move(ready));
 }
@@ -84,6 +85,7 @@ std::shared_ptr<const State> build_state(StateInputs inputs, uint64_t generation
   state->compile.unknown_syscalls = state->config.unknown_syscalls == UnknownSyscalls::ignore
                                         ? seccomp::UnknownSyscalls::ignore
                                         : seccomp::UnknownSyscalls::error;
+  state->runtime_libseccomp = state->config.runtime_libseccomp.value_or(seccomp::own_libseccomp_version());
   for (auto which : {seccomp::RuntimeDefault::containerd, seccomp::RuntimeDefault::cri_o}) {
     state->runtime_defaults[static_cast<size_t>(which)] =
         std::make_shared<const seccomp::Policy>(seccomp::runtime_default(state->context_for(which), which));

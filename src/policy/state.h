@@ -17,6 +17,7 @@
 #include "policy/localhost.h"
 #include "policy/profile_store.h"
 #include "seccomp/compile.h"
+#include "seccomp/libseccomp_hazards.h"
 #include "seccomp/model.h"
 #include "seccomp/reader.h"
 #include "seccomp/runtime_default.h"
@@ -34,6 +35,9 @@ struct ReadyAdjustment {
   // Set when the background check of the merged policy failed: later
   // requests for this combination are refused with it.
   std::string check_error;
+  // Set when the check found that libseccomp compiles the merged policy
+  // wrong and replaced it by this equivalent shape (seccomp/shapes.h).
+  std::string shape;
 };
 
 // Keyed by base identity + selected profiles + replace + mode (the state is
@@ -63,6 +67,9 @@ struct State {
   ProfileStore store;
   seccomp::ResolveContext context;        // for runtime default and Localhost profiles
   seccomp::CompileOptions compile;
+  // The libseccomp whose known-bad patterns every handed-out policy is
+  // checked against: the config's runtimeLibseccomp, else the plugin's own.
+  seccomp::LibseccompVersion runtime_libseccomp;
   // The runtimes' RuntimeDefault profiles resolved for this node, each with
   // its runtime's default capabilities; indexed by seccomp::RuntimeDefault.
   std::shared_ptr<const seccomp::Policy> runtime_defaults[2];

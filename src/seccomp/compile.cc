@@ -17,6 +17,7 @@
 #include "common/error.h"
 #include "seccomp/arch.h"
 #include "seccomp/bpf_eval.h"
+#include "seccomp/libseccomp_hazards.h"
 #include "seccomp/verify.h"
 #include "seccomp/writer.h"
 
@@ -268,91 +269,14 @@ uint64_t structural_hash(const Policy& p, const CompileOptions& o) {
 std::string options_key(const CompileOptions& o) {
   std::string key = o.unknown_syscalls == UnknownSyscalls::error ? "unknown=error" : "unknown=ignore";
   if (!o.verify) key += ",unverified";
+  if (o.runtime_libseccomp) key += ",runtime-libseccomp=" + o.runtime_libseccomp->text();
   for (const auto& a : o.architectures) key += "," + a;
   return key;
 }
 
-bool is_range(Op op) { return op == Op::lt || op == Op::le || op == Op::ge || op == Op::gt; }
-bool is_exact(Op op) { return op == Op::eq || op == Op::masked_eq; }
-// The high 32 bits an EQ / MASKED_EQ condition expects, or a range compares with.
-uint64_t high_half(const Arg& a) { return (a.op == Op::masked_eq ? a.value_two : a.value) >> 32; }
-
 }  // namespace
 
-void check_libseccomp_hazards(const Policy& policy) {
-  struct Set {
-    size_t rule;
-    std::vector<Arg> args;
-  };
-  std::unordered_map<std::string_view, std::vector<Set>> by_name;
-  for (size_t i = 0; i < policy.syscalls.size(); ++i) {
-    const Rule& rule = policy.syscalls[i];
-    if (rule_matches_default(policy, rule)) continue;
-    for (auto& set : runc_condition_sets(rule)) {
-      if (set.size() < 2) continue;  // the hazard needs a shared condition plus another one
-      for (const auto& name : rule.names) by_name[name].push_back({i, set});
-    }
-  }
-  for (const auto& [name, sets] : by_name) {
-    for (size_t x = 0; x < sets.size(); ++x) {
-      for (size_t y = 0; y < sets.size(); ++y) {
-        if (x == y) continue;
-        const auto& a = sets[x].args;
-        const auto& b = sets[y].args;
-        for (const auto& shared : a) {
-          if (is_exact(shared.op) || std::find(b.begin(), b.end(), shared) == b.end()) continue;
-          for (const auto& ea : a) {
-            if (ea.index == shared.index || ea.op == Op::ne) continue;
-            for (const auto& eb : b) {
-              // EQ/MASKED_EQ, or LT/LE/GE/GT, on both sides, expecting different high halves.
-              if (eb.index != ea.index || is_exact(eb.op) != is_exact(ea.op) || eb.op == Op::ne ||
-                  high_half(ea) == high_half(eb)) {
-                continue;
-              }
-              fail<ProfileError>(
-                  "syscalls[{}] and syscalls[{}] ({}): both have {} on args[{}], then {} and {} on args[{}] "
-                  "with different high 32 bits; libseccomp 2.5.4 never finishes compiling this combination "
-                  "(refusing instead of hanging)",
-                  sets[x].rule, sets[y].rule, name, op_name(shared.op), shared.index, op_name(ea.op),
-                  op_name(eb.op), ea.index);
-            }
-          }
-          // Found while verifying merges: a0 > 1 && a1 > 60 next to
-          // a0 > 1 && a2 < 1 (each rule tests an argument the other does
-          // not) spins in one order of adding; refused in either order.
-          for (const auto& oa : a) {
-            if (oa.index == shared.index) continue;
-            const bool b_tests_it = std::any_of(b.begin(), b.end(), [&](const Arg& c) { return c.index == oa.index; });
-            const auto ob = std::find_if(b.begin(), b.end(), [&](const Arg& c) {
-              return c.index != shared.index && std::none_of(a.begin(), a.end(), [&](const Arg& d) { return d.index == c.index; });
-            });
-            if (b_tests_it || ob == b.end()) continue;
-            fail<ProfileError>(
-                "syscalls[{}] and syscalls[{}] ({}): both have {} on args[{}], then conditions on different arguments "
-                "(args[{}], args[{}]); libseccomp 2.5.4 can spin forever compiling this combination (refusing instead of hanging)",
-                sets[x].rule, sets[y].rule, name, op_name(shared.op), shared.index, oa.index, ob->index);
-          }
-          for (const auto& ra : a) {
-            if (!is_range(ra.op) || ra.index == shared.index) continue;
-            for (const auto& eb : b) {
-              if (eb.index != ra.index || !is_exact(eb.op)) continue;
-              fail<ProfileError>(
-                  "syscalls[{}] and syscalls[{}] ({}): both have {} on args[{}], then {} and {} on args[{}]; "
-                  "libseccomp 2.5.4 never finishes compiling this combination (refusing instead of hanging)",
-                  sets[x].rule, sets[y].rule, name, op_name(shared.op), shared.index, op_name(ra.op),
-                  op_name(eb.op), ra.index);
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
-std::string libseccomp_version() {
-  const scmp_version* v = seccomp_version();
-  return fmt::format("{}.{}.{}", v->major, v->minor, v->micro);
-}
+std::string libseccomp_version() { return own_libseccomp_version().text(); }
 
 uint32_t action_data(Action action, const std::optional<uint32_t>& errno_ret) {
   if (action == Action::errno_ret || action == Action::trace) return errno_ret.value_or(kDefaultErrno);
@@ -395,6 +319,9 @@ CompiledPolicy check_and_compile(const Policy& policy, const CompileOptions& opt
   CompiledPolicy out;
   check_static(policy, out.warnings);
   check_libseccomp_hazards(policy);
+  if (options.runtime_libseccomp && *options.runtime_libseccomp != own_libseccomp_version()) {
+    check_libseccomp_hazards(policy, *options.runtime_libseccomp);
+  }
   const auto targets = target_architectures(policy, options);
   for (const auto& name : targets) arch_info(name);  // unknown names first, before any work
   for (const auto& name : targets) {
@@ -420,7 +347,7 @@ std::shared_ptr<const CompiledPolicy> CompileCache::get_or_compile(const Policy&
   auto same = [&](const Entry& e) {
     return e.options.architectures == options.architectures &&
            e.options.unknown_syscalls == options.unknown_syscalls && e.options.verify == options.verify &&
-           e.policy == policy;
+           e.options.runtime_libseccomp == options.runtime_libseccomp && e.policy == policy;
   };
   {
     std::lock_guard lock(mutex_);

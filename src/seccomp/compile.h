@@ -9,10 +9,12 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "seccomp/libseccomp_hazards.h"
 #include "seccomp/model.h"
 
 namespace nri_seccomp::seccomp {
@@ -34,6 +36,10 @@ struct CompileOptions {
   // what the policy says. Off only where a caller compares the two itself
   // (`profile explain`) or a test needs libseccomp's raw output.
   bool verify = true;
+  // Also refuse the known-bad patterns of this libseccomp (the runtime's, when
+  // the policy declares it; libseccomp_hazards.h). The plugin's own are always
+  // refused: they would hang or mislead this compile.
+  std::optional<LibseccompVersion> runtime_libseccomp;
 };
 
 struct ArchProgram {
@@ -54,7 +60,9 @@ struct CompiledPolicy {
 inline constexpr size_t kMaxFilterInstructions = 4096;  // BPF_MAXINSNS
 
 // Throws ProfileError naming the rule index, syscall, architecture and reason,
-// or the input where the compiled filter disagrees with the policy.
+// or the input where the compiled filter disagrees with the policy
+// (VerificationFailed), or the known-bad libseccomp pattern it contains
+// (LibseccompHazard).
 CompiledPolicy check_and_compile(const Policy& policy, const CompileOptions& options);
 
 // The libseccomp this process compiles with ("2.5.4"), from seccomp_version():
@@ -73,17 +81,6 @@ uint32_t action_data(Action action, const std::optional<uint32_t>& errno_ret);
 // occurs more than once becomes a condition set of its own (OR). A rule
 // without conditions yields one empty set (unconditional).
 std::vector<std::vector<Arg>> runc_condition_sets(const Rule& rule);
-
-// Refuses (ProfileError naming rules, syscall and arguments) rule patterns
-// libseccomp 2.5.4 never finishes compiling: two condition sets of one syscall
-// sharing an identical NE/LT/LE/GE/GT condition, where one then has a range
-// (LT/LE/GE/GT) and the other an EQ/MASKED_EQ on the same later argument
-// (found by experiment; seccomp_rule_add loops forever); or sharing one and
-// then having EQ/MASKED_EQ (or both LT/LE/GE/GT) on the same later argument
-// with different high 32 bits (a1 > 14 && a2 == 1, a1 > 14 && a2 ==
-// 0x100000000; a1 != 5 && a2 >= 0x100000001, a1 != 5 && a2 <= 0). Part of
-// check_and_compile, and run on every merge result.
-void check_libseccomp_hazards(const Policy& policy);
 
 // Whether runc skips the rule because it equals the default action (libseccomp
 // refuses such rules).

@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "seccomp/compile.h"
+#include "seccomp/libseccomp_hazards.h"
 #include "seccomp/merge_combine.h"
 
 namespace nri_seccomp::seccomp {
@@ -96,7 +97,7 @@ Policy merge(const Policy* base, std::span<const Policy> overlays, const std::ve
   try {
     check_libseccomp_hazards(out);
   } catch (const ProfileError& e) {
-    fail<ProfileError>("the exact merge result cannot be compiled by libseccomp 2.5.4: {}", e.what());
+    fail<LibseccompHazard>("the exact merge result cannot be compiled by the plugin's libseccomp: {}", e.what());
   }
   return out;
 }

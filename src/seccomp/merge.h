@@ -20,8 +20,8 @@
 //  - bounded ranges and holes on one argument (which OCI cannot say with one
 //    condition per index) are written as aligned SCMP_CMP_MASKED_EQ blocks;
 //    where the exact result would need more than region::kMaxCubes condition
-//    sets for one syscall, or would hit a rule pattern libseccomp 2.5.4 never
-//    finishes compiling (check_libseccomp_hazards), ProfileError: never a
+//    sets for one syscall, or would hit a rule pattern libseccomp never
+//    finishes compiling (check_libseccomp_hazards, libseccomp_hazards.h), ProfileError: never a
 //    weaker approximation.
 //  - inputs whose conditional rules of different actions overlap are refused
 //    (libseccomp would resolve them by tree order); the first unconditional

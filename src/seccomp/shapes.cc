@@ -115,12 +115,16 @@ std::vector<Shape> equivalent_shapes(const Policy& policy) {
 VerifiedShape compile_verified_shape(const Policy& policy, const CompileOptions& options) {
   CompileOptions verified = options;
   verified.verify = true;
-  std::string first_failure;
   try {
     return {"as written", policy, check_and_compile(policy, verified)};
   } catch (const VerificationFailed& e) {
-    first_failure = e.what();
+    return compile_alternative_shape(policy, verified, e.what());
   }
+}
+
+VerifiedShape compile_alternative_shape(const Policy& policy, const CompileOptions& options, const std::string& first_failure) {
+  CompileOptions verified = options;
+  verified.verify = true;
   // Only computed when needed: most policies verify as written.
   std::vector<std::string> tried{"as written"};
   for (auto& shape : alternatives(policy)) {

@@ -39,4 +39,10 @@ struct VerifiedShape {
 // and the first failure, and the combination must be refused.
 VerifiedShape compile_verified_shape(const Policy& policy, const CompileOptions& options);
 
+// The same search without "as written", for a caller that already compiled
+// the policy as written and got `first_failure` (a VerificationFailed's
+// message): the daemon's background check, whose first compile goes through
+// the compile cache.
+VerifiedShape compile_alternative_shape(const Policy& policy, const CompileOptions& options, const std::string& first_failure);
+
 }  // namespace nri_seccomp::seccomp

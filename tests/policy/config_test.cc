@@ -115,7 +115,7 @@ TEST(Config, UnknownFieldsAreErrorsWithPathAndLine) {
   EXPECT_EQ(load_error(policy_yaml("profileDir: [/x]\n")),
             "config test.yaml: profileDir (line 3): unknown field (known fields: apiVersion, kind, annotationPrefix, "
             "profileDirs, kubeletSeccompRoot, assumeWhenUnknown, onMissingProfile, unsupportedRuntime, unsupportedErrno, runtimeOverrides, unknownSyscalls, "
-            "auditLog, metricsAddress, defaults, rules)");
+            "runtimeLibseccomp, auditLog, metricsAddress, defaults, rules)");
   EXPECT_EQ(load_error(policy_yaml("defaults:\n  mod: enforce\n")),
             "config test.yaml: defaults.mod (line 4): unknown field (known fields: mode, profiles, mandatory, "
             "allowedProfiles, allowReplace, allowUnconfined)");
@@ -225,6 +225,22 @@ TEST(HostileInput, RandomBytesOnlyProduceErrors) {
 
 namespace nri_seccomp::policy {
 namespace {
+
+// The runtime's libseccomp decides which known-bad patterns are refused: a
+// typo must not silently mean "the plugin's own".
+TEST(Config, RuntimeLibseccompIsAStrictVersion) {
+  EXPECT_FALSE(parse_config(policy_yaml(""), "x").runtime_libseccomp);
+  const auto c = parse_config(policy_yaml("runtimeLibseccomp: \"2.6.1\"\n"), "x");
+  ASSERT_TRUE(c.runtime_libseccomp);
+  EXPECT_EQ(c.runtime_libseccomp->text(), "2.6.1");
+  EXPECT_EQ(parse_config(policy_yaml("runtimeLibseccomp: 2.5.4\n"), "x").runtime_libseccomp->text(), "2.5.4");
+  for (const char* bad : {"2.5", "v2.5.4", "2.5.4-1", "2.5.4.0", "2..4", " 2.5.4", "1000.0.0", "two"}) {
+    EXPECT_EQ(load_error(policy_yaml(std::string("runtimeLibseccomp: \"") + bad + "\"\n")),
+              std::string("config test.yaml: runtimeLibseccomp (line 3): \"") + bad +
+                  "\" is not a libseccomp version (expected MAJOR.MINOR.MICRO, e.g. \"2.5.4\")");
+  }
+  EXPECT_EQ(load_error(policy_yaml("runtimeLibseccomp: [2, 5, 4]\n")), "config test.yaml: runtimeLibseccomp (line 3): expected a string");
+}
 
 // The same nesting bound as profile files: yaml-cpp would recurse per level.
 TEST(Config, DeepNestingIsRefusedBeforeTheYamlParserSeesIt) {

@@ -47,6 +47,23 @@ Policy load_seed(const std::string& file) {
   return read_profile_file(std::string(NRI_SECCOMP_PROFILES_DIR) + "/" + file, {});
 }
 
+Rule rule(std::vector<std::string> names, Action action, std::vector<Arg> args, std::optional<uint32_t> err) {
+  Rule r;
+  r.names = std::move(names);
+  r.action = action;
+  r.args = std::move(args);
+  r.errno_ret = err;
+  return r;
+}
+
+Policy x86_64(Action def, std::vector<Rule> rules) {
+  Policy p;
+  p.default_action = def;
+  p.architectures = {"SCMP_ARCH_X86_64"};
+  p.syscalls = std::move(rules);
+  return p;
+}
+
 std::string compile_error(const Policy& p, const CompileOptions& o) {
   try {
     check_and_compile(p, o);

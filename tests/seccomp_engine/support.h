@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -43,6 +44,11 @@ class Filter {
 uint32_t stricter_ret(uint32_t first, uint32_t second);
 
 Policy load_seed(const std::string& file);  // from config/profiles
+
+// A rule / an x86_64-only policy, for tests that write policies by hand.
+Rule rule(std::vector<std::string> names, Action action, std::vector<Arg> args = {},
+          std::optional<uint32_t> err = std::nullopt);
+Policy x86_64(Action def, std::vector<Rule> rules);
 
 // check_and_compile's error message, or "(no error)".
 std::string compile_error(const Policy& p, const CompileOptions& o = {});

@@ -131,7 +131,6 @@ int run_apply(const ApplyOptions& o) {
   options.config_path = o.config_file;
   options.profile_dirs = o.profile_dirs;
   options.log_decisions = false;
-  options.background_checks = false;  // offline: check the merged policy before writing it
   policy::Engine engine(options);
   engine.set_runtime(o.runtime, o.runtime_version);
 

@@ -2,8 +2,9 @@
 // containerd 2.3 CreateContainerRequest (current policy with ~360 names,
 // annotations, mounts, env) and 500 profiles loaded:
 //   warm   decide() for a combination already seen (decision cache hit)
-//   cold   decide() for a combination never seen (merge + check/compile +
-//          errno preservation + NRI conversion)
+//   cold   decide() for a combination never seen (merge, errno
+//          preservation, NRI conversion, and the check: compile + verify,
+//          which the daemon runs before a combination's first answer)
 //   wire   the same warm request through the NRI session over a unix socket
 //   rss    process RSS with the 500-profile store loaded
 //   load   first load and reloads of the 500-profile store
@@ -134,9 +135,6 @@ int main(int argc, char** argv) {
     auto t = Clock::now();
     auto cd = engine->decide(request, response);
     cold.push_back(us_since(t));
-    // Cold combinations are rare in practice; let the background check of
-    // this one finish so the next sample measures the request path alone.
-    engine->wait_for_checks();
     if (cd.outcome != policy::Outcome::applied || cd.cache_hit) {
       std::fprintf(stderr, "cold request %d: %s %s\n", i, std::string(policy::outcome_name(cd.outcome)).c_str(),
                    cd.reason.c_str());
@@ -229,7 +227,8 @@ int main(int argc, char** argv) {
   print("warm decide (cache hit)", summarize(warm), warm.size(), "p99 <= 50 us");
   print("warm decide + decision log line", summarize(warm_logged), warm_logged.size(), "-");
   print("warm over NRI socket (round trip)", summarize(wire), wire.size(), "-");
-  print("cold decide (new combination)", summarize(cold), cold.size(), "<= 5000 us");
+  // A quarter of the daemon's default 500 ms budget (itself a quarter of the runtime's timeout).
+  print("cold decide (new combination)", summarize(cold), cold.size(), "<= 125000 us");
   if (!daemon_wire.empty()) {
     print("daemon binary over NRI socket", summarize(daemon_wire), daemon_wire.size(), "-");
     std::printf("%-34s %.1f MiB (goal: <= 30 MiB)\n", "daemon RSS, 500 profiles loaded", daemon_rss / 1024.0);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/error.h"
+#include "common/log.h"
 #include "common/printable.h"
 #include "common/strings.h"
 #include "policy/annotations.h"
@@ -585,6 +586,16 @@ std::shared_ptr<const ReadyAdjustment> check_pending(const State& state, const P
     auto failed = std::make_shared<ReadyAdjustment>(*pending.ready);
     failed->check_error = fmt::format("{} fail the seccomp check: {}", pending.what, e.what());
     outcome = std::move(failed);
+  }
+  // Once per combination: later requests find the outcome in the cache.
+  if (!outcome->check_error.empty()) {
+    log::error("merged_policy_check_failed", {{"generation", state.generation}, {"error", outcome->check_error}});
+  } else if (!outcome->shape.empty()) {
+    log::warn("merged_policy_reshaped", {{"generation", state.generation},
+                                         {"combination", pending.what},
+                                         {"shape", outcome->shape},
+                                         {"hash", outcome->hash},
+                                         {"libseccomp", seccomp::libseccomp_version()}});
   }
   state.decisions.put(pending.key, outcome);
   return outcome;

@@ -50,7 +50,8 @@ std::string refusal_message(std::string_view pod_namespace, std::string_view pod
                             std::string_view reason);
 
 // A merged policy whose libseccomp check+compile was left to the caller
-// (the daemon runs it off the request path; see check_pending()).
+// (the recovery audit, which judges many containers first; see
+// check_pending()).
 struct PendingCheck {
   std::string key;  // decision cache key
   std::shared_ptr<const ReadyAdjustment> ready;
@@ -60,12 +61,13 @@ struct PendingCheck {
 
 // Fills `response.adjust` when the outcome is applied; leaves it empty
 // otherwise. Never throws: every failure is a refused Decision.
-// With `pending` null, a new combination's merged policy is checked and
-// compiled right here (exact, as `apply` wants); otherwise the check is
-// handed back in *pending and the adjustment is answered at once: the merge
-// of profiles that were each checked at load is exact, and the runtime
-// compiles the final filter itself, so a failing check can only turn an
-// already failing creation into a clearer refusal next time.
+// With `pending` null, a new combination's merged policy is checked,
+// compiled and verified right here, before anything is answered: libseccomp
+// can compile a valid merge into a weaker filter, so no container may get a
+// combination whose filter has not verified. The daemon does this on its
+// slow-path worker, within the request budget. Otherwise the check is handed
+// back in *pending (the caller must run it before the result is used for a
+// container).
 // With `inline_only`, the decision stops before anything that may be slow
 // (see Decision::slow_path) instead of doing it.
 Decision decide(const State& state, const RuntimeCaps& runtime,

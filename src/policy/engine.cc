@@ -23,55 +23,10 @@ Engine::Engine(EngineOptions options) : options_(std::move(options)) {
   runtime_ = std::make_shared<const RuntimeCaps>(runtime_caps("", ""));
   fingerprint_ = current_fingerprint();
   publish(build(1));
-  if (options_.background_checks) checker_ = std::thread([this] { check_loop(); });
 }
 
 Engine::~Engine() {
   stop_watching();
-  {
-    std::lock_guard lock(check_mutex_);
-    stop_checks_ = true;
-  }
-  check_cv_.notify_all();
-  if (checker_.joinable()) checker_.join();
-}
-
-void Engine::check_loop() {
-  // Lowest CPU priority for this thread only (Linux nice is per thread): a
-  // compile must never take the core from a request thread still answering.
-  ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
-  std::unique_lock lock(check_mutex_);
-  while (true) {
-    check_cv_.wait(lock, [this] { return stop_checks_ || !checks_.empty(); });
-    if (stop_checks_) return;
-    auto [weak_state, pending] = std::move(checks_.front());
-    checks_.pop_front();
-    ++checks_running_;
-    lock.unlock();
-    if (auto state = weak_state.lock()) {  // a replaced state's checks no longer matter
-      const auto checked = check_pending(*state, pending);
-      if (!checked->check_error.empty()) {
-        checks_failed_.fetch_add(1, std::memory_order_relaxed);
-        log::error("merged_policy_check_failed", {{"generation", state->generation}, {"error", checked->check_error}});
-      } else if (!checked->shape.empty()) {
-        checks_reshaped_.fetch_add(1, std::memory_order_relaxed);
-        // Once per combination: later requests are cache hits on the shape.
-        log::warn("merged_policy_reshaped", {{"generation", state->generation},
-                                             {"combination", pending.what},
-                                             {"shape", checked->shape},
-                                             {"hash", checked->hash},
-                                             {"libseccomp", seccomp::libseccomp_version()}});
-      }
-    }
-    lock.lock();
-    --checks_running_;
-    check_cv_.notify_all();
-  }
-}
-
-void Engine::wait_for_checks() {
-  std::unique_lock lock(check_mutex_);
-  check_cv_.wait(lock, [this] { return stop_checks_ || (checks_.empty() && checks_running_ == 0); });
 }
 
 std::shared_ptr<const State> Engine::build(uint64_t generation) const {
@@ -164,15 +119,6 @@ std::chrono::milliseconds Engine::budget() const {
   return std::chrono::milliseconds(budget_ms_.load(std::memory_order_relaxed));
 }
 
-void Engine::queue_check(std::shared_ptr<const State> state, std::optional<PendingCheck> pending) {
-  if (!pending) return;
-  {
-    std::lock_guard lock(check_mutex_);
-    checks_.emplace_back(std::move(state), std::move(*pending));
-  }
-  check_cv_.notify_all();
-}
-
 Decision Engine::decide(const ::nri::pkg::api::v1alpha1::CreateContainerRequest& request,
                         ::nri::pkg::api::v1alpha1::CreateContainerResponse& response) {
   const auto start = std::chrono::steady_clock::now();
@@ -211,11 +157,11 @@ Decision Engine::decide_within_budget(const State& state, const RuntimeCaps& run
   job->request.CopyFrom(request);
   auto held_state = this->state();  // keeps the generation alive for the worker
   auto held_runtime = std::make_shared<const RuntimeCaps>(runtime);
-  const bool background = options_.background_checks;
-  slow_worker_.submit([this, job, held_state, held_runtime, background] {
-    std::optional<PendingCheck> pending;
-    Decision d = policy::decide(*held_state, *held_runtime, job->request, job->response, background ? &pending : nullptr);
-    queue_check(held_state, std::move(pending));
+  slow_worker_.submit([job, held_state, held_runtime] {
+    // A new combination is checked here, before its first answer: the
+    // compiled filter must verify (or an equivalent shape replace it) before
+    // any container gets it. Once per combination; later ones are cache hits.
+    Decision d = policy::decide(*held_state, *held_runtime, job->request, job->response);
     std::lock_guard lock(job->mutex);
     job->decision = std::move(d);
     job->done = true;
@@ -287,13 +233,10 @@ void Engine::run_audit(const ::nri::pkg::api::v1alpha1::SynchronizeRequest& snap
     state = state_;
     runtime = runtime_;
   }
-  const auto findings = audit_snapshot(*state, *runtime, snapshot, options_.own_pod, [&](PendingCheck pending) {
-    if (options_.background_checks) {
-      queue_check(state, std::move(pending));
-    } else {
-      check_pending(*state, pending);  // offline engines check at once, as their requests do
-    }
-  });
+  // On the audit's own thread: a combination first seen here is checked at
+  // once, so later requests find its verdict in the cache.
+  const auto findings = audit_snapshot(*state, *runtime, snapshot, options_.own_pod,
+                                       [&](PendingCheck pending) { check_pending(*state, pending); });
   AuditSummary summary;
   summary.containers = static_cast<size_t>(snapshot.containers_size());
   std::vector<Finding> evict;
@@ -468,8 +411,6 @@ EngineStats Engine::stats() const {
   s.cache_misses = cache_misses_.load();
   s.reload_ok = reload_ok_.load();
   s.reload_error = reload_error_.load();
-  s.checks_failed = checks_failed_.load();
-  s.checks_reshaped = checks_reshaped_.load();
   s.evictions = evictions_.load();
   s.kills = kills_.load();
   s.deadline_refusals = deadline_refusals_.load();

@@ -38,9 +38,6 @@ struct EngineOptions {
   std::chrono::milliseconds poll_interval{1000};
   std::optional<seccomp::ResolveContext> context;  // default: node_context()
   bool log_decisions = true;               // one `decision` log line per request
-  // Check+compile a new combination's merged policy on a background thread
-  // (answering the request at once) instead of on the request path.
-  bool background_checks = true;
   // The daemon's own pod (POD_NAMESPACE/POD_NAME in the DaemonSet): never
   // evicted by the recovery audit.
   OwnPod own_pod;
@@ -59,8 +56,6 @@ struct EngineStats {
   uint64_t applied = 0, untouched = 0, refused = 0;
   uint64_t cache_hits = 0, cache_misses = 0;  // decision cache (warm/cold adjustments)
   uint64_t reload_ok = 0, reload_error = 0;
-  uint64_t checks_failed = 0;                 // background checks of merged policies that failed
-  uint64_t checks_reshaped = 0;               // background checks that replaced the merged policy by an equivalent shape
   uint64_t evictions = 0;                     // containers named in CreateContainerResponse.evict
   uint64_t kills = 0;                         // unprotected containers stopped by SIGKILL to their init
   uint64_t deadline_refusals = 0;             // decisions that missed their budget
@@ -113,9 +108,6 @@ class Engine {
   void start_watching();
   void stop_watching();
 
-  // Blocks until every queued background check has run (tests, benchmarks).
-  void wait_for_checks();
-
   // The recovery audit of a Synchronize snapshot, on a background thread
   // (the runtime waits for the Synchronize answer). Findings are logged one
   // line each; unprotected containers in enforce mode are stopped: their init
@@ -136,13 +128,11 @@ class Engine {
   void poll_loop();
   std::string current_fingerprint() const;
   void report(const State& state, const Decision& d);
-  void check_loop();
   void notify_reload(bool ok);
   Decision decide_within_budget(const State& state, const RuntimeCaps& runtime,
                                 const ::nri::pkg::api::v1alpha1::CreateContainerRequest& request,
                                 ::nri::pkg::api::v1alpha1::CreateContainerResponse& response,
                                 std::chrono::steady_clock::time_point start, std::string slow_path);
-  void queue_check(std::shared_ptr<const State> state, std::optional<PendingCheck> pending);
   void run_audit(const ::nri::pkg::api::v1alpha1::SynchronizeRequest& snapshot);
   void hand_out_evictions(::nri::pkg::api::v1alpha1::CreateContainerResponse& response, Decision& d);
 
@@ -166,15 +156,6 @@ class Engine {
 
   std::atomic<uint64_t> applied_{0}, untouched_{0}, refused_{0}, cache_hits_{0}, cache_misses_{0};
   std::atomic<uint64_t> reload_ok_{0}, reload_error_{0};
-
-  std::mutex check_mutex_;
-  std::condition_variable check_cv_;
-  std::deque<std::pair<std::weak_ptr<const State>, PendingCheck>> checks_;
-  size_t checks_running_ = 0;
-  bool stop_checks_ = false;
-  std::atomic<uint64_t> checks_failed_{0};
-  std::atomic<uint64_t> checks_reshaped_{0};
-  std::thread checker_;
 
   std::mutex poll_mutex_;
   std::condition_variable poll_cv_;

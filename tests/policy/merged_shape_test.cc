@@ -44,7 +44,6 @@ class MergedShapeTest : public ::testing::Test {
     test::write_test_profiles(profiles.path());
     EngineOptions o;
     o.profile_dirs = {profiles.path()};
-    o.background_checks = false;
     engine = std::make_unique<Engine>(o);
     state = engine->state();
   }

@@ -84,8 +84,9 @@ Decision decide(const State& state, const RuntimeCaps& runtime,
 //    runtime gets a shape libseccomp compiles right;
 //  - otherwise the failure (ReadyAdjustment::check_error): later requests
 //    are refused with it.
-// The compiles happen here, never on the request path (in the daemon this
-// runs on the background check thread).
+// The compiles happen here, never on a warm request: in the daemon this runs
+// on the slow-path worker before a new combination's first answer, and on the
+// recovery audit's thread.
 std::shared_ptr<const ReadyAdjustment> check_pending(const State& state, const PendingCheck& pending);
 
 // The warning a decision carries when check_pending handed out a shape.

@@ -32,7 +32,7 @@ struct ReadyAdjustment {
   // Where the runtime's row forced an approximation (unsupportedErrno:
   // approximate): what changed, logged with every decision that uses it.
   std::vector<std::string> warnings;
-  // Set when the background check of the merged policy failed: later
+  // Set when the check of the merged policy failed: it and later
   // requests for this combination are refused with it.
   std::string check_error;
   // Set when the check found that libseccomp compiles the merged policy

@@ -41,8 +41,8 @@ VerifiedShape compile_verified_shape(const Policy& policy, const CompileOptions&
 
 // The same search without "as written", for a caller that already compiled
 // the policy as written and got `first_failure` (a VerificationFailed's
-// message): the daemon's background check, whose first compile goes through
-// the compile cache.
+// message): the daemon's check of a new combination, whose first compile goes
+// through the compile cache.
 VerifiedShape compile_alternative_shape(const Policy& policy, const CompileOptions& options, const std::string& first_failure);
 
 }  // namespace nri_seccomp::seccomp

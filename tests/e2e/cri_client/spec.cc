@@ -74,13 +74,22 @@ void copy_env(const json& j, const std::string& path, Repeated* out) {
   }
 }
 
+// J[KEY] when it is present (nullptr when not), which must be an object;
+// WHERE receives its name for messages.
+const json* object_field(const json& j, const std::string& path, const char* key, std::string* where) {
+  if (!j.contains(key)) return nullptr;
+  *where = path + ": " + key;
+  if (!j[key].is_object()) throw std::runtime_error(*where + " must be an object");
+  return &j[key];
+}
+
 // kubelet's cgroup v1 translation of requests and limits, already done by
 // the caller: {"cpuShares", "cpuQuota", "cpuPeriod", "memoryLimitBytes"}.
 void copy_resources(const json& j, const std::string& path, runtime::v1::LinuxContainerResources* out) {
-  if (!j.contains("resources")) return;
-  const json& r = j["resources"];
-  const std::string where = path + ": resources";
-  if (!r.is_object()) throw std::runtime_error(where + " must be an object");
+  std::string where;
+  const json* resources = object_field(j, path, "resources", &where);
+  if (resources == nullptr) return;
+  const json& r = *resources;
   for (const auto& [k, v] : r.items()) {
     int64_t value = 0;
     if (!int_field(r, where, k.c_str(), &value)) continue;
@@ -95,10 +104,10 @@ void copy_resources(const json& j, const std::string& path, runtime::v1::LinuxCo
 // {"add": [...], "drop": [...]}: capability names as kubelet sends them
 // (without the CAP_ prefix, or "ALL").
 void copy_capabilities(const json& j, const std::string& path, runtime::v1::Capability* out) {
-  if (!j.contains("capabilities")) return;
-  const json& c = j["capabilities"];
-  const std::string where = path + ": capabilities";
-  if (!c.is_object()) throw std::runtime_error(where + " must be an object");
+  std::string where;
+  const json* caps = object_field(j, path, "capabilities", &where);
+  if (caps == nullptr) return;
+  const json& c = *caps;
   for (const auto& [k, v] : c.items()) {
     if (k != "add" && k != "drop") throw std::runtime_error(where + ": unknown key \"" + k + "\"");
   }

@@ -75,11 +75,7 @@ int cmd_pod(const std::vector<std::string>& args) {
 
 int cmd_configmap_update(const std::vector<std::string>& args) {
   if (args.size() != 3) usage("configmap-update VOLUME_DIR KEY FILE");
-  std::ifstream in(args[2], std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + args[2]);
-  std::ostringstream content;
-  content << in.rdbuf();
-  nri_seccomp::e2e::update_config_map_volume(args[0], args[1], content.str());
+  nri_seccomp::e2e::update_config_map_volume(args[0], args[1], nri_seccomp::e2e::read_whole_file(args[2]));
   return 0;
 }
 

@@ -12,13 +12,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open " + path.string());
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+std::string read_file(const fs::path& path) { return read_whole_file(path.string()); }
 
 std::vector<YAML::Node> load_documents(const fs::path& path) {
   try {
@@ -225,6 +219,14 @@ Workload workload_from_kustomization(const std::string& dir) {
   take_objects(objects, dir, &w);
   w.config_maps.insert(generated.begin(), generated.end());
   return w;
+}
+
+std::string read_whole_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
 }
 
 std::string resolve_image(const Workload& w, const std::string& image) {

@@ -34,6 +34,9 @@ Workload workload_from_rendered(const std::string& path);
 // DIR/kustomization.yaml and everything it names.
 Workload workload_from_kustomization(const std::string& dir);
 
+// A whole file's bytes; throws std::runtime_error naming it.
+std::string read_whole_file(const std::string& path);
+
 // The image reference a container's `image:` resolves to.
 std::string resolve_image(const Workload& w, const std::string& image);
 

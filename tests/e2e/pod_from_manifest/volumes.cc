@@ -20,13 +20,7 @@ void write_file(const fs::path& path, const std::string& content, fs::perms mode
   fs::permissions(path, mode);
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string read_file(const fs::path& path) { return read_whole_file(path.string()); }
 
 // kubelet's folder name: "..YYYY_MM_DD_HH_MM_SS.<nanoseconds>".
 std::string timestamped_name() {

@@ -533,7 +533,7 @@ void decide_into(const State& state, const RuntimeCaps& runtime, const api::Crea
       if (!ready->check_error.empty()) refuse("check_failed", "{}", ready->check_error);
       if (!ready->shape.empty()) d.warnings.push_back(reshaped_warning(*ready));
     } else {
-      state.decisions.put(key, built.ready);  // before the check can record its outcome over it
+      // Not cached yet: only check_pending's verdict may reach a container.
       *pending = std::move(check);
       ready = std::move(built.ready);
     }

@@ -48,13 +48,12 @@ class MergedShapeTest : public ::testing::Test {
     state = engine->state();
   }
 
-  // A pending check as decide() leaves it: the adjustment already cached.
+  // A pending check as decide() hands it back (not cached until checked).
   PendingCheck pending(const Policy& policy, const std::string& key) {
     auto ready = std::make_shared<ReadyAdjustment>();
     ready->hash = seccomp::policy_hash(policy);
     seccomp::to_nri(policy, ready->seccomp);
     ready->annotations = {{applied_profiles_key(test::kPrefix), "a,b"}, {policy_hash_key(test::kPrefix), ready->hash}};
-    state->decisions.put(key, ready);
     return {key, ready, std::make_shared<const Policy>(policy), "profiles a,b merged into base runtime-default:containerd"};
   }
 

@@ -36,8 +36,12 @@ class RecoveryAudit : public DecisionTest {
   }
   std::vector<Finding> findings(const OwnPod& own = {}) {
     checks = 0;
-    return audit_snapshot(*engine_->state(), runtime_caps("containerd", "v2.3.4"), snapshot, own,
-                          [this](PendingCheck) { ++checks; });
+    auto state = engine_->state();
+    // As the engine does: each pending check runs at once and caches its verdict.
+    return audit_snapshot(*state, runtime_caps("containerd", "v2.3.4"), snapshot, own, [&](PendingCheck pending) {
+      ++checks;
+      check_pending(*state, pending);
+    });
   }
   api::SynchronizeRequest snapshot;
   int checks = 0;

@@ -69,7 +69,6 @@ deploy_render() {
   else fail "deploy: the DaemonSet's pod translated as kubelet would ($how)" "$(cat "$RUN/render.log")"; return 1; fi
   DEPLOY_PORT="$("$E2E_JSON_BIN" get "$dir/info.json" /ports/metrics)"
   DEPLOY_POD_NAME="$("$E2E_JSON_BIN" get "$dir/info.json" /pod/name)"
-  DEPLOY_NS="$("$E2E_JSON_BIN" get "$dir/info.json" /pod/namespace)"
 }
 
 # The plugin container's log (CRI log format: TIME STREAM TAG MESSAGE), all
@@ -81,23 +80,23 @@ deploy_log_messages() { deploy_log | cut -d' ' -f4-; }
 # refused, annotated or not (the validator's required plugin is missing).
 deploy_fail_closed_before() {
   local what
-  for what in annotated plain; do
+  for what in "an annotated" "a plain"; do
     local ann='{}'
-    [ "$what" = annotated ] && ann="{\"$ANN/pod\":\"block-mkdir\"}"
-    run_pod "early-$what" "$ann"
+    [ "$what" = "an annotated" ] && ann="{\"$ANN/pod\":\"block-mkdir\"}"
+    run_pod "early-${what#* }" "$ann"
     if ! create_ctr "$POD_ID" "$POD_FILE" app runtime-default && contains "$CREATE_ERR" 'required plugin' seccomp; then
-      pass "deploy: before the plugin's pod runs, a $what container is refused (required plugin \"seccomp\" not present)"
-    else fail "deploy: before the plugin's pod runs, a $what container is refused" "id=$CTR_ID $CREATE_ERR"; fi
+      pass "deploy: before the plugin's pod runs, $what container is refused (required plugin \"seccomp\" not present)"
+    else fail "deploy: before the plugin's pod runs, $what container is refused" "id=$CTR_ID $CREATE_ERR"; fi
     CRI stopp "$POD_ID" >/dev/null 2>&1; CRI rmp "$POD_ID" >/dev/null 2>&1
   done
 }
 
 # deploy_pod_starts: the plugin's own pod is created although no plugin is
 # registered (it carries the tolerate-missing annotation); DEPLOY_CID, and
-# DEPLOY_T_RUNP / DEPLOY_T_START for the timing.
+# DEPLOY_T_FIRST (named by DEPLOY_T_FIRST_IS) / DEPLOY_T_START for the timing.
 deploy_pod_starts() {
   local dir="$DEPLOY_DIR" err
-  DEPLOY_T_RUNP="$(now_s)"
+  DEPLOY_T_FIRST="$(now_s)"; DEPLOY_T_FIRST_IS=RunPodSandbox
   DEPLOY_POD_ID="$(CRI runp "$dir/pod.json" 2>"$RUN/runp-deploy.err")" \
     || { fail "deploy: the plugin's pod sandbox starts" "$(cat "$RUN/runp-deploy.err")"; return 1; }
   if ! DEPLOY_CID="$(CRI create "$DEPLOY_POD_ID" "$dir/container.json" "$dir/pod.json" 2>&1)"; then
@@ -115,8 +114,8 @@ deploy_registers() {
   local since="$1" t
   if e2e_wait_for 20 rt_log_plugin_synced "$since"; then
     t="$(now_s)"
-    pass "deploy: $RT_KIND logs 10-seccomp connected and synchronized ($(gap "$DEPLOY_T_RUNP" "$t") s after RunPodSandbox, $(gap "$DEPLOY_T_START" "$t") s after StartContainer)"
-    note "timing $RT_KIND $RT_VERSION: pod start to synchronized $(gap "$DEPLOY_T_RUNP" "$t") s (StartContainer to synchronized $(gap "$DEPLOY_T_START" "$t") s; polled every 0.1 s)"
+    pass "deploy: $RT_KIND logs 10-seccomp connected and synchronized ($(gap "$DEPLOY_T_FIRST" "$t") s after $DEPLOY_T_FIRST_IS, $(gap "$DEPLOY_T_START" "$t") s after StartContainer)"
+    note "timing $RT_KIND $RT_VERSION: $DEPLOY_T_FIRST_IS to synchronized $(gap "$DEPLOY_T_FIRST" "$t") s, StartContainer to synchronized $(gap "$DEPLOY_T_START" "$t") s (polled every 0.1 s)"
   else
     fail "deploy: $RT_KIND logs 10-seccomp connected and synchronized" "runtime: $(grep -i nri "$RT_LOG" | tail -n 5)
 plugin: $(deploy_log | tail -n 10)"
@@ -230,7 +229,7 @@ deploy_pod_stopped() {
   CRI rm "$DEPLOY_CID" >/dev/null 2>&1
   local dir="$DEPLOY_DIR"
   "$E2E_JSON_BIN" set "$dir/container.json" /logPath '"nri-seccomp/1.log"'
-  DEPLOY_T_RUNP="$(now_s)"
+  DEPLOY_T_FIRST="$(now_s)"; DEPLOY_T_FIRST_IS=CreateContainer
   if DEPLOY_CID="$(CRI create "$DEPLOY_POD_ID" "$dir/container.json" "$dir/pod.json" 2>&1)" && DEPLOY_T_START="$(now_s)" \
      && CRI start "$DEPLOY_CID" >/dev/null 2>&1; then
     pass "deploy: the plugin's replacement container starts while no plugin is registered"
@@ -288,7 +287,7 @@ deploy_host_pid() {
   local log_mark; log_mark="$(deploy_log | wc -l)"
   "$E2E_JSON_BIN" set "$DEPLOY_DIR/container.json" /logPath '"nri-seccomp/1.log"'
   CRI rm "$DEPLOY_CID" >/dev/null 2>&1
-  DEPLOY_T_RUNP="$(now_s)"
+  DEPLOY_T_FIRST="$(now_s)"; DEPLOY_T_FIRST_IS=CreateContainer
   DEPLOY_CID="$(CRI create "$DEPLOY_POD_ID" "$DEPLOY_DIR/container.json" "$DEPLOY_DIR/pod.json" 2>&1)" \
     && DEPLOY_T_START="$(now_s)" && CRI start "$DEPLOY_CID" >/dev/null 2>&1 \
     || { fail "deploy host-pid: kubelet's restart of the plugin's container starts" "$DEPLOY_CID"; return; }

@@ -131,7 +131,7 @@ deploy_log_is_json() {
     n=$((n + 1))
     "$E2E_JSON_BIN" get - /event <<<"$msg" >/dev/null 2>&1 || { bad=$((bad + 1)); echo "$msg" >> "$RUN/deploy-bad-log-lines"; }
   done < <(deploy_log_messages)
-  if [ "$n" -gt 0 ] && [ "$bad" -eq 0 ] && deploy_log_messages | grep -q '"synchronized"' && deploy_log_messages | grep -q '"policy_loaded"'; then
+  if [ "$n" -gt 0 ] && [ "$bad" -eq 0 ] && deploy_log_messages | grep '"synchronized"' >/dev/null && deploy_log_messages | grep '"policy_loaded"' >/dev/null; then
     pass "deploy: the plugin's container log (--log-format json) is $n JSON lines, with policy_loaded and synchronized"
   else fail "deploy: the plugin's container log is JSON lines with policy_loaded and synchronized" \
     "$n lines, $bad not JSON: $(head -c 400 "$RUN/deploy-bad-log-lines" 2>/dev/null) $(deploy_log | tail -n 5)"; fi
@@ -189,7 +189,7 @@ deploy_profiles_applied() {
   run_pod "plain$label" '{}'
   if run_ctr "$POD_ID" "$POD_FILE" app runtime-default && exec_in "$CTR_ID" sh -c 'mkdir /tmp/d && echo mkdir-ok' \
      && contains "$EXEC_OUT" mkdir-ok && [ -n "$(ctr_stamp "$CTR_ID")" ] \
-     && deploy_log_messages | grep -F '"pod":"plain'"$label"'"' | grep -qF '"profiles":"must-block","mode":"enforce","outcome":"applied"'; then
+     && deploy_log_messages | grep -F '"pod":"plain'"$label"'"' | grep -F '"profiles":"must-block","mode":"enforce","outcome":"applied"' >/dev/null; then
     pass "deploy$label: an unannotated pod runs (mkdir works) with the overlay's mandatory must-block (decision applied, stamped)"
   else fail "deploy$label: an unannotated pod runs with the overlay's mandatory must-block" "$CREATE_ERR $EXEC_OUT"; fi
 }
@@ -207,11 +207,11 @@ deploy_reload_complain() {
   else fail "deploy: the plugin reloads the policy after the ConfigMap volume's ..data swap" "$(deploy_log | tail -n +$((since + 1)) | tail -n 5)"; return; fi
   run_pod complained "{\"$ANN/pod\":\"block-mkdir\"}"
   if run_ctr "$POD_ID" "$POD_FILE" app runtime-default && exec_in "$CTR_ID" sh -c 'mkdir /tmp/d && echo mkdir-ok' \
-     && contains "$EXEC_OUT" mkdir-ok && rt_spec_seccomp "$CTR_ID" | tr -d ' \n' | grep -q 'SCMP_ACT_LOG'; then
+     && contains "$EXEC_OUT" mkdir-ok && rt_spec_seccomp "$CTR_ID" | tr -d ' \n' | grep 'SCMP_ACT_LOG' >/dev/null; then
     pass "deploy: in complain mode an annotated pod runs, mkdir only logged (SCMP_ACT_LOG in its OCI seccomp)"
   else fail "deploy: in complain mode an annotated pod runs, mkdir only logged" "$CREATE_ERR $EXEC_OUT"; fi
 }
-_deploy_logged_since() { deploy_log | tail -n +$(($1 + 1)) | grep -q "\"$2\""; }
+_deploy_logged_since() { deploy_log | tail -n +$(($1 + 1)) | grep "\"$2\"" >/dev/null; }
 
 # deploy_pod_stopped: the plugin's container stops (a node drain, an
 # upgrade with maxSurge 0): annotated creations fail closed again; its
@@ -244,9 +244,10 @@ deploy_remove_pod() {
   CRI stopp "$DEPLOY_POD_ID" >/dev/null 2>&1; CRI rmp "$DEPLOY_POD_ID" >/dev/null 2>&1
 }
 
-# deploy_host_pid: the host-pid overlay's pod (hostPID, CAP_KILL) closes
-# the hole NRI leaves after a plugin crash: the first annotated creation
-# after the crash runs unfiltered, and the restarted plugin's audit kills it.
+# deploy_host_pid: the host-pid overlay's pod (hostPID, CAP_KILL) stops
+# what starts unfiltered while it is down (the creation NRI may let through
+# right after a crash, and anything carrying the toleration): its restarted
+# instance's audit kills those containers itself.
 deploy_host_pid() {
   deploy_remove_pod
   deploy_render host-pid || return
@@ -296,7 +297,7 @@ deploy_host_pid() {
   for cid in $tolerated $hole; do
     what="the tolerated container"; [ "$cid" = "$tolerated" ] || what="the container that slipped through"
     if e2e_wait_for 10 ctr_exited "$cid" \
-       && deploy_log | tail -n +$((log_mark + 1)) | grep '"unprotected_container"' | grep -F "$cid" | grep -q '"stopped":"killed"'; then
+       && deploy_log | tail -n +$((log_mark + 1)) | grep '"unprotected_container"' | grep -F "$cid" | grep '"stopped":"killed"' >/dev/null; then
       pass "deploy host-pid: the restarted plugin's audit kills $what (unprotected_container, stopped=killed)"
     else fail "deploy host-pid: the restarted plugin's audit kills $what" \
       "state $(ctr_state "$cid"); $(deploy_log | tail -n +$((log_mark + 1)) | grep -E 'unprotected|recovery' | tail -n 3)"; fi

@@ -1,6 +1,5 @@
 #include "policy/engine.h"
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "common/error.h"
@@ -236,7 +235,7 @@ void Engine::run_audit(const ::nri::pkg::api::v1alpha1::SynchronizeRequest& snap
   // On the audit's own thread: a combination first seen here is checked at
   // once, so later requests find its verdict in the cache.
   const auto findings = audit_snapshot(*state, *runtime, snapshot, options_.own_pod,
-                                       [&](PendingCheck pending) { check_pending(*state, pending); });
+                                       [&](PendingCheck pending) { return check_pending(*state, pending); });
   AuditSummary summary;
   summary.containers = static_cast<size_t>(snapshot.containers_size());
   std::vector<Finding> evict;

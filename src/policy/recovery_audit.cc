@@ -41,7 +41,7 @@ bool judged_state(api::ContainerState s) {
 }  // namespace
 
 std::vector<Finding> audit_snapshot(const State& state, const RuntimeCaps& runtime, const api::SynchronizeRequest& snapshot,
-                                    const OwnPod& own, const std::function<void(PendingCheck)>& check) {
+                                    const OwnPod& own, const std::function<std::shared_ptr<const ReadyAdjustment>(PendingCheck)>& check) {
   std::map<std::string, const api::PodSandbox*> pods;
   for (const auto& pod : snapshot.pods()) pods[pod.id()] = &pod;
   const std::string profiles_key = applied_profiles_key(state.config.annotation_prefix);
@@ -62,8 +62,17 @@ std::vector<Finding> audit_snapshot(const State& state, const RuntimeCaps& runti
     *request.mutable_container() = container;
     api::CreateContainerResponse scratch;
     std::optional<PendingCheck> pending;
-    const Decision d = decide(state, runtime, request, scratch, &pending);
-    if (pending) check(std::move(*pending));
+    Decision d = decide(state, runtime, request, scratch, &pending);
+    if (pending) {
+      // A combination that fails its check is refused to every new container;
+      // judge the running one as policy now would judge it.
+      const auto checked = check(std::move(*pending));
+      if (checked && !checked->check_error.empty()) {
+        d.outcome = Outcome::refused;
+        d.reason_code = "check_failed";
+        d.reason = checked->check_error;
+      }
+    }
     if (d.outcome == Outcome::untouched) continue;
 
     Finding f;

@@ -41,11 +41,12 @@ struct OwnPod {
 };
 
 // Only containers in CREATED, RUNNING or PAUSED state are judged. Judging
-// may merge a new combination: its compile check is handed to `check` (the
-// engine queues it like a request's), since the merged result is cached for
-// later requests and must never be served unchecked.
+// may merge a new combination: its compile check is handed to `check`, which
+// runs it (the merged result is cached for later requests and must never be
+// served unchecked) and returns the verdict; a failed check judges the
+// container as refused.
 std::vector<Finding> audit_snapshot(const State& state, const RuntimeCaps& runtime,
                                     const ::nri::pkg::api::v1alpha1::SynchronizeRequest& snapshot, const OwnPod& own,
-                                    const std::function<void(PendingCheck)>& check);
+                                    const std::function<std::shared_ptr<const ReadyAdjustment>(PendingCheck)>& check);
 
 }  // namespace nri_seccomp::policy

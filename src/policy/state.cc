@@ -23,8 +23,8 @@ void DecisionCache::put(const std::string& key, std::shared_ptr<const ReadyAdjus
   if (entries_.size() >= kMaxEntries && entries_.find(key) == entries_.end()) {
     // Forget the good combinations (they are rebuilt on demand) but keep the
     // ones whose merged policy failed its check or was replaced by another
-    // shape: forgetting those would hand the policy libseccomp compiles
-    // wrong out again, unchecked, once per eviction.
+    // shape: forgetting those would only redo their compile and check, once
+    // per eviction, on the next request.
     std::erase_if(entries_, [](const auto& entry) { return entry.second->check_error.empty() && entry.second->shape.empty(); });
   }
   entries_.insert_or_assign(key, std::move(ready));

@@ -1,6 +1,6 @@
-// The daemon's background check of a merged combination when libseccomp
-// compiles it wrong (issue 12): the combination's cached adjustment is
-// replaced by an equivalent shape that verifies, or refused if none does.
+// The daemon's check of a new merged combination when libseccomp compiles it
+// wrong (issue 12): what the container and the cache get is an equivalent
+// shape that verifies, or a refusal if none does.
 // The policies are ones this machine's libseccomp 2.5.4 really miscompiles
 // (tests/seccomp_engine/kernel_test.cc loads the first one in the kernel).
 #include <gtest/gtest.h>

@@ -40,7 +40,7 @@ class RecoveryAudit : public DecisionTest {
     // As the engine does: each pending check runs at once and caches its verdict.
     return audit_snapshot(*state, runtime_caps("containerd", "v2.3.4"), snapshot, own, [&](PendingCheck pending) {
       ++checks;
-      check_pending(*state, pending);
+      return check_pending(*state, pending);
     });
   }
   api::SynchronizeRequest snapshot;

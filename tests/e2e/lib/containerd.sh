@@ -210,7 +210,8 @@ rt_log_plugin_synced() {
     && grep -E '10-seccomp.{0,2} connected and synchronized' <<<"$since" >/dev/null
 }
 rt_log_plugin_closed() {
-  e2e_log_since "$RT_LOG" "${1:-0}" | grep -qE 'connection to plugin .{0,2}10-seccomp.{0,2} closed|closing plugin 10-seccomp'
+  # No grep -q at a pipeline's end: under pipefail an early exit can fail the writer.
+  e2e_log_since "$RT_LOG" "${1:-0}" | grep -E 'connection to plugin .{0,2}10-seccomp.{0,2} closed|closing plugin 10-seccomp' >/dev/null
 }
 
 # rt_spec_seccomp CID: the container's OCI linux.seccomp, from the verbose

@@ -96,7 +96,9 @@ run_ctr() {
   CREATE_ERR="$(CRI start "$CTR_ID" 2>&1)" || return 1
 }
 
-# exec_in CID CMD...: output in $EXEC_OUT, exit code in $EXEC_RC.
+# exec_in CID CMD...: output in $EXEC_OUT, exit code in $EXEC_RC (set here
+# so a check that reads them after a failed creation does not trip set -u).
+EXEC_OUT=""; EXEC_RC=0
 exec_in() {
   local cid="$1"; shift
   EXEC_OUT="$(CRI exec "$cid" -- "$@" 2>&1)"

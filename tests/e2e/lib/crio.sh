@@ -325,7 +325,8 @@ rt_log_plugin_synced() {
 # closed` (the socket went away) or `closing plugin 10-seccomp, failed to
 # handle ...` (a request failed or timed out).
 rt_log_plugin_closed() {
-  _rt_log_since "$1" | grep -qE 'connection to plugin \\?"10-seccomp\\?" closed|closing plugin 10-seccomp,'
+  # No grep -q at a pipeline's end: under pipefail an early exit can fail the writer.
+  _rt_log_since "$1" | grep -E 'connection to plugin \\?"10-seccomp\\?" closed|closing plugin 10-seccomp,' >/dev/null
 }
 
 # rt_spec_seccomp CONTAINER_ID: the container's OCI linux.seccomp as crio

@@ -32,13 +32,14 @@ deploy_tolerate_key() {
 # runtime; DEPLOY_IMAGE is its name.
 deploy_image() {
   local out="$RUN/build-image.log" line
-  if ! bash "$src/scripts/build-image.sh" --binary "$NRI_SECCOMP_BIN" --out "$E2E_WORK/plugin-image/nri-seccomp.oci.tar" > "$out" 2>&1; then
+  # The name the manifest deploys, so the pod's image reference must resolve.
+  DEPLOY_IMAGE="$("$E2E_JSON_BIN" get "$DEPLOY_DIR/info.json" /image)"
+  DEPLOY_IMAGE_TAR="$E2E_WORK/plugin-image/nri-seccomp.oci.tar"
+  if ! bash "$src/scripts/build-image.sh" --binary "$NRI_SECCOMP_BIN" --out "$DEPLOY_IMAGE_TAR" --name "$DEPLOY_IMAGE" > "$out" 2>&1; then
     fail "deploy: scripts/build-image.sh builds the image offline" "$(tail -n 15 "$out")"; return 1
   fi
-  DEPLOY_IMAGE_TAR="$E2E_WORK/plugin-image/nri-seccomp.oci.tar"
   line="$(grep -m1 -iE 'size|bytes' "$out" | tr -s ' ')"
   pass "deploy: scripts/build-image.sh builds the image offline (${line:-$(du -h "$DEPLOY_IMAGE_TAR" | cut -f1)})"
-  DEPLOY_IMAGE="$("$E2E_JSON_BIN" get "$DEPLOY_DIR/info.json" /image)"
   if rt_import_archive "$DEPLOY_IMAGE_TAR" "$DEPLOY_IMAGE" 2>"$RUN/import-plugin.log"; then
     pass "deploy: $RT_KIND loads the image archive as $DEPLOY_IMAGE"
   else fail "deploy: $RT_KIND loads the image archive as $DEPLOY_IMAGE" "$(cat "$RUN/import-plugin.log")"; return 1; fi
@@ -143,16 +144,24 @@ _http_ok() { [ "$(_http_code "$1")" = 200 ]; }
 # deploy_endpoints: the probes' paths and /metrics answer on the manifest's
 # port (host network: the node's port).
 deploy_endpoints() {
-  local path
-  for path in $("$E2E_JSON_BIN" get "$DEPLOY_DIR/info.json" /probes | grep -oE '"/[a-z]+"' | tr -d '"') /metrics; do
+  local path probes
+  probes="$("$E2E_JSON_BIN" get "$DEPLOY_DIR/info.json" /probes | grep -oE '"/[a-z]+"' | tr -d '"' | tr '\n' ' ')"
+  if [ "$(wc -w <<<"$probes")" -ge 2 ]; then pass "deploy: the manifest has liveness and readiness probes ($probes)"
+  else fail "deploy: the manifest has liveness and readiness probes" "probes: '$probes'"; fi
+  for path in $probes /metrics; do
     if e2e_wait_for 10 _http_ok "$path"; then
       pass "deploy: http://127.0.0.1:$DEPLOY_PORT$path answers 200 ($(head -c 60 "$RUN/http-body" | tr '\n' ' '))"
     else fail "deploy: http://127.0.0.1:$DEPLOY_PORT$path answers 200" "code $(_http_code "$path"): $(head -c 200 "$RUN/http-body")"; fi
   done
+  # The gauge starts at 0: only a finished audit of this node makes 0 mean something.
+  e2e_wait_for 10 _deploy_logged_since 0 recovery_audit >/dev/null
+  rm -f "$RUN/http-body"
   _http_ok /metrics >/dev/null
-  if grep -q '^nri_seccomp_libseccomp_info' "$RUN/http-body" && grep -qE '^nri_seccomp_unprotected_containers 0$' "$RUN/http-body"; then
+  if deploy_log_messages | grep '"event":"recovery_audit"' | grep -E '"containers":[1-9][0-9]*,"unprotected":0,' >/dev/null \
+     && grep -q '^nri_seccomp_libseccomp_info' "$RUN/http-body" && grep -qE '^nri_seccomp_unprotected_containers 0$' "$RUN/http-body"; then
     pass "deploy: /metrics has the plugin's metrics; the recovery audit finds nothing unprotected (its own pod is not judged)"
-  else fail "deploy: /metrics has the plugin's metrics and 0 unprotected containers" "$(grep -E '^nri_seccomp_(libseccomp|unprotected)' "$RUN/http-body")"; fi
+  else fail "deploy: /metrics has the plugin's metrics and 0 unprotected containers after an audit of its own pod" \
+    "$(grep -E '^nri_seccomp_(libseccomp|unprotected)' "$RUN/http-body" 2>/dev/null) $(deploy_log_messages | grep recovery_audit)"; fi
 }
 
 # deploy_confinement: the plugin runs as the manifest says: uid 0, no

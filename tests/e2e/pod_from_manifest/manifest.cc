@@ -37,7 +37,7 @@ void take_objects(const std::vector<YAML::Node>& docs, const std::string& source
       ++daemonsets;
       w->name = scalar(doc["metadata"]["name"], source + ": DaemonSet metadata.name");
       if (doc["metadata"]["namespace"]) w->namespace_ = doc["metadata"]["namespace"].as<std::string>();
-      w->pod_template = doc["spec"]["template"];
+      w->pod_template.reset(doc["spec"]["template"]);  // reset(): "=" would write through
       if (!w->pod_template || !w->pod_template.IsMap())
         throw std::runtime_error(source + ": DaemonSet has no spec.template");
     } else if (kind == "ConfigMap") {
@@ -196,6 +196,7 @@ void apply_kustomization(const fs::path& dir, Workload* w, std::vector<YAML::Nod
   if (k["namespace"]) w->namespace_ = k["namespace"].as<std::string>();
   generate_config_maps(k["configMapGenerator"], dir, w);
   for (const auto& image : k["images"]) {
+    check_known_keys(image, file.string() + ": images[]", {"name", "newName", "newTag"});
     const std::string name = scalar(image["name"], file.string() + ": images[].name");
     std::string ref = image["newName"] ? image["newName"].as<std::string>() : name;
     if (image["newTag"]) ref += ":" + image["newTag"].as<std::string>();
@@ -215,9 +216,13 @@ Workload workload_from_kustomization(const std::string& dir) {
   Workload w;
   std::vector<YAML::Node> objects;
   apply_kustomization(dir, &w, &objects);
-  auto generated = w.config_maps;
+  // The kustomization's namespace and generated ConfigMaps win over what
+  // the resources themselves say.
+  const auto generated = w.config_maps;
+  const std::string ns = w.namespace_;
   take_objects(objects, dir, &w);
-  w.config_maps.insert(generated.begin(), generated.end());
+  for (const auto& [name, data] : generated) w.config_maps[name] = data;
+  if (!ns.empty()) w.namespace_ = ns;
   return w;
 }
 

@@ -1,5 +1,6 @@
 #include "quantity.h"
 
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <stdexcept>
@@ -16,7 +17,9 @@ double leading_number(const std::string& q, const std::string& where, std::strin
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used == 0 || value < 0) throw std::runtime_error(where + ": \"" + q + "\" is not a quantity");
+  // Plain decimal numbers only (no nan, inf or hex).
+  const bool decimal = !q.empty() && (std::isdigit(static_cast<unsigned char>(q[0])) || q[0] == '.');
+  if (used == 0 || !decimal || !std::isfinite(value) || value < 0 || q.find_first_of("xXpP") < used) throw std::runtime_error(where + ": \"" + q + "\" is not a quantity");
   *suffix = q.substr(used);
   return value;
 }

@@ -86,6 +86,16 @@ fs::path host_folder(const YAML::Node& host_path, const std::map<std::string, st
 fs::path volume_folder(const Workload& w, const YAML::Node& v, const std::map<std::string, std::string>& host_paths,
                        const fs::path& pod_dir) {
   const std::string name = v["name"].as<std::string>();
+  for (const char* source : {"configMap", "emptyDir", "hostPath"}) {
+    if (!v[source] || !v[source].IsMap()) continue;
+    for (const auto& kv : v[source]) {
+      const std::string key = kv.first.as<std::string>();
+      const bool known = (std::string(source) == "configMap" && key == "name") ||
+                         (std::string(source) == "emptyDir" && key == "sizeLimit") ||
+                         (std::string(source) == "hostPath" && (key == "path" || key == "type"));
+      if (!known) throw std::runtime_error("volume " + name + ": " + source + "." + key + " is not translated");
+    }
+  }
   if (v["configMap"]) {
     const std::string cm = v["configMap"]["name"].as<std::string>();
     auto it = w.config_maps.find(cm);
@@ -118,12 +128,18 @@ json mount_volumes(const Workload& w, const YAML::Node& volumes, const YAML::Nod
   json mounts = json::array();
   for (const auto& m : container["volumeMounts"]) {
     const std::string name = m["name"].as<std::string>();
-    if (m["subPath"]) throw std::runtime_error("volumeMounts " + name + ": subPath is not translated");
+    for (const auto& kv : m) {
+      const std::string key = kv.first.as<std::string>();
+      if (key != "name" && key != "mountPath" && key != "readOnly")
+        throw std::runtime_error("volumeMounts " + name + ": " + key + " is not translated");
+    }
     auto it = folders.find(name);
     if (it == folders.end()) throw std::runtime_error("volumeMounts " + name + ": no such volume");
+    // kubelet mounts configMap volumes read-only whatever the mount says.
+    const bool config_map = it->second.string().find("/kubernetes.io~configmap/") != std::string::npos;
     mounts.push_back({{"host", it->second.string()},
                       {"container", m["mountPath"].as<std::string>()},
-                      {"readonly", m["readOnly"] && m["readOnly"].as<bool>()}});
+                      {"readonly", config_map || (m["readOnly"] && m["readOnly"].as<bool>())}});
   }
   // kubelet's own two mounts, both writable.
   const fs::path hosts = pod_dir / "etc-hosts";

@@ -10,10 +10,10 @@
 #include "seccomp/merge.h"
 #include "seccomp/nri_convert.h"
 #include "seccomp/rule_errno.h"
-#include "seccomp/shapes.h"
-#include "seccomp/verify.h"
 #include "seccomp/runtime_default.h"
+#include "seccomp/shapes.h"
 #include "seccomp/transform.h"
+#include "seccomp/verify.h"
 #include "seccomp/writer.h"
 
 namespace nri_seccomp::policy {

@@ -5,9 +5,9 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/printable.h"
-#include "policy/container_process.h"
 #include "common/strings.h"
 #include "policy/config.h"
+#include "policy/container_process.h"
 #include "policy/fingerprint.h"
 
 namespace nri_seccomp::policy {
@@ -131,14 +131,14 @@ Decision Engine::decide(const ::nri::pkg::api::v1alpha1::CreateContainerRequest&
   // Warm and simple decisions are made right here; anything that may be slow
   // (a merge, and so a compile check) goes to the worker, within the budget.
   Decision d = policy::decide(*state, *runtime, request, response, nullptr, /*inline_only=*/true);
-  if (!d.slow_path.empty()) d = decide_within_budget(*state, *runtime, request, response, start, std::move(d.slow_path));
+  if (!d.slow_path.empty()) d = decide_within_budget(state, runtime, request, response, start, std::move(d.slow_path));
   if (d.outcome != Outcome::refused) hand_out_evictions(response, d);
   d.duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   report(*state, d);
   return d;
 }
 
-Decision Engine::decide_within_budget(const State& state, const RuntimeCaps& runtime,
+Decision Engine::decide_within_budget(std::shared_ptr<const State> state, std::shared_ptr<const RuntimeCaps> runtime,
                                       const ::nri::pkg::api::v1alpha1::CreateContainerRequest& request,
                                       ::nri::pkg::api::v1alpha1::CreateContainerResponse& response,
                                       std::chrono::steady_clock::time_point start, std::string slow_path) {
@@ -154,13 +154,12 @@ Decision Engine::decide_within_budget(const State& state, const RuntimeCaps& run
   };
   auto job = std::make_shared<Job>();
   job->request.CopyFrom(request);
-  auto held_state = this->state();  // keeps the generation alive for the worker
-  auto held_runtime = std::make_shared<const RuntimeCaps>(runtime);
-  slow_worker_.submit([job, held_state, held_runtime] {
+  // The worker holds the same generation and runtime the inline pass used.
+  slow_worker_.submit([job, state, runtime] {
     // A new combination is checked here, before its first answer: the
     // compiled filter must verify (or an equivalent shape replace it) before
     // any container gets it. Once per combination; later ones are cache hits.
-    Decision d = policy::decide(*held_state, *held_runtime, job->request, job->response);
+    Decision d = policy::decide(*state, *runtime, job->request, job->response);
     std::lock_guard lock(job->mutex);
     job->decision = std::move(d);
     job->done = true;
@@ -178,7 +177,7 @@ Decision Engine::decide_within_budget(const State& state, const RuntimeCaps& run
   deadline_refusals_.fetch_add(1, std::memory_order_relaxed);
   Decision d;
   d.outcome = Outcome::refused;
-  d.generation = state.generation;
+  d.generation = state->generation;
   d.pod_namespace = request.pod().namespace_();
   d.pod = request.pod().name();
   d.container = request.container().name();

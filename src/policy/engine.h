@@ -129,7 +129,7 @@ class Engine {
   std::string current_fingerprint() const;
   void report(const State& state, const Decision& d);
   void notify_reload(bool ok);
-  Decision decide_within_budget(const State& state, const RuntimeCaps& runtime,
+  Decision decide_within_budget(std::shared_ptr<const State> state, std::shared_ptr<const RuntimeCaps> runtime,
                                 const ::nri::pkg::api::v1alpha1::CreateContainerRequest& request,
                                 ::nri::pkg::api::v1alpha1::CreateContainerResponse& response,
                                 std::chrono::steady_clock::time_point start, std::string slow_path);

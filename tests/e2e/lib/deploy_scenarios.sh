@@ -234,15 +234,21 @@ deploy_pod_stopped() {
   if ! create_ctr "$POD_ID" "$POD_FILE" app runtime-default && contains "$CREATE_ERR" 'required plugin' seccomp; then
     pass "deploy: while the plugin's pod is away, an annotated container is refused (fail closed)"
   else fail "deploy: while the plugin's pod is away, an annotated container is refused (fail closed)" "id=$CTR_ID $CREATE_ERR"; fi
+  deploy_restart_container "deploy: the plugin's replacement container starts while no plugin is registered"
+}
+
+# deploy_restart_container LABEL: kubelet's restart of the plugin's
+# container: the old one removed, a new one (next log file) created and
+# started in the same pod while no plugin runs, then its registration.
+deploy_restart_container() {
   local since; since="$(e2e_lines_of "$RT_LOG")"
   CRI rm "$DEPLOY_CID" >/dev/null 2>&1
-  local dir="$DEPLOY_DIR"
-  "$E2E_JSON_BIN" set "$dir/container.json" /logPath '"nri-seccomp/1.log"'
+  "$E2E_JSON_BIN" set "$DEPLOY_DIR/container.json" /logPath '"nri-seccomp/1.log"'
   DEPLOY_T_FIRST="$(now_s)"; DEPLOY_T_FIRST_IS=CreateContainer
-  if DEPLOY_CID="$(CRI create "$DEPLOY_POD_ID" "$dir/container.json" "$dir/pod.json" 2>&1)" && DEPLOY_T_START="$(now_s)" \
-     && CRI start "$DEPLOY_CID" >/dev/null 2>&1; then
-    pass "deploy: the plugin's replacement container starts while no plugin is registered"
-  else fail "deploy: the plugin's replacement container starts while no plugin is registered" "$DEPLOY_CID"; return; fi
+  if DEPLOY_CID="$(CRI create "$DEPLOY_POD_ID" "$DEPLOY_DIR/container.json" "$DEPLOY_DIR/pod.json" 2>&1)" \
+     && DEPLOY_T_START="$(now_s)" && CRI start "$DEPLOY_CID" >/dev/null 2>&1; then
+    pass "$1"
+  else fail "$1" "$DEPLOY_CID"; return 1; fi
   deploy_registers "$since"
 }
 
@@ -293,15 +299,8 @@ deploy_host_pid() {
     pass "deploy host-pid: while the plugin is down a tolerated annotated pod starts unfiltered (mkdir works, no stamp)"
   else fail "deploy host-pid: while the plugin is down a tolerated annotated pod starts unfiltered" "$CREATE_ERR $EXEC_OUT"; fi
   # kubelet restarts the crashed container: a new one in the same pod.
-  since="$(e2e_lines_of "$RT_LOG")"
   local log_mark; log_mark="$(deploy_log | wc -l)"
-  "$E2E_JSON_BIN" set "$DEPLOY_DIR/container.json" /logPath '"nri-seccomp/1.log"'
-  CRI rm "$DEPLOY_CID" >/dev/null 2>&1
-  DEPLOY_T_FIRST="$(now_s)"; DEPLOY_T_FIRST_IS=CreateContainer
-  DEPLOY_CID="$(CRI create "$DEPLOY_POD_ID" "$DEPLOY_DIR/container.json" "$DEPLOY_DIR/pod.json" 2>&1)" \
-    && DEPLOY_T_START="$(now_s)" && CRI start "$DEPLOY_CID" >/dev/null 2>&1 \
-    || { fail "deploy host-pid: kubelet's restart of the plugin's container starts" "$DEPLOY_CID"; return; }
-  deploy_registers "$since" || return
+  deploy_restart_container "deploy host-pid: kubelet's restart of the plugin's container starts" || return
   local cid what
   for cid in $tolerated $hole; do
     what="the tolerated container"; [ "$cid" = "$tolerated" ] || what="the container that slipped through"

@@ -86,6 +86,9 @@ cli::Register reg{{"run", [](CLI::App& app) {
   app.add_option("--idx", options->idx, "plugin index, two digits")->capture_default_str();
   app.add_option("--config", options->config_file, "config file");
   app.add_option("--profiles-dir", options->profile_dirs, "profile directory (repeatable)");
+  app.add_option("--state-file", options->state_file,
+                 "file that keeps the record of validated decisions across restarts (the recovery audit's "
+                 "evidence); default: none, kept in memory only");
   app.add_option("--metrics-address", options->metrics_address,
                  "serve /metrics, /healthz, /readyz on HOST:PORT (default: policy metricsAddress, else off)");
   app.add_option("--log-level", options->log_level, "trace, debug, info, warn, error")->capture_default_str();

@@ -1,7 +1,9 @@
 // The one place the daemon gets its Handler from: the policy engine (config,
 // profile store, decisions, hot reload) behind NRI's Handler interface, plus
 // the optional Prometheus endpoint fed by the engine's observers.
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 #include <memory>
 #include <optional>
 
@@ -38,8 +40,9 @@ metrics::Mode to_metrics(policy::Mode mode) {
 class DaemonHandler final : public nri::Handler {
  public:
   DaemonHandler(std::shared_ptr<policy::Engine> engine, std::unique_ptr<metrics::PluginMetrics> plugin_metrics,
-                std::unique_ptr<metrics::MetricsServer> server)
-      : metrics_(std::move(plugin_metrics)),
+                std::unique_ptr<metrics::MetricsServer> server, std::chrono::milliseconds answer_delay)
+      : answer_delay_(answer_delay),
+        metrics_(std::move(plugin_metrics)),
         server_(std::move(server)),
         engine_(engine),
         policy_(policy::make_nri_handler(std::move(engine))) {}
@@ -55,10 +58,15 @@ class DaemonHandler final : public nri::Handler {
   void configure(const nri::RuntimeInfo& runtime, std::string_view config) override {
     policy_->configure(runtime, config);
   }
+  bool validates_adjustments() const override { return policy_->validates_adjustments(); }
+  std::string validate_container(const nri::api::ValidateContainerAdjustmentRequest& request) override {
+    return policy_->validate_container(request);
+  }
   void synchronize(const nri::api::SynchronizeRequest& request) override { policy_->synchronize(request); }
   void create_container(const nri::api::CreateContainerRequest& request,
                         nri::api::CreateContainerResponse& response) override {
     policy_->create_container(request, response);
+    if (answer_delay_.count() > 0) std::this_thread::sleep_for(answer_delay_);
   }
   void on_registered() override {
     policy_->on_registered();
@@ -70,6 +78,7 @@ class DaemonHandler final : public nri::Handler {
   }
 
  private:
+  const std::chrono::milliseconds answer_delay_;  // fault injection only (NRI_SECCOMP_TEST_ANSWER_DELAY_MS)
   std::unique_ptr<metrics::PluginMetrics> metrics_;
   std::unique_ptr<metrics::MetricsServer> server_;
   std::shared_ptr<policy::Engine> engine_;
@@ -82,6 +91,7 @@ std::unique_ptr<nri::Handler> make_handler(const RunOptions& options) {
   policy::EngineOptions engine_options;
   engine_options.config_path = options.config_file;
   engine_options.profile_dirs = options.profile_dirs;
+  engine_options.state_file = options.state_file;
   // The DaemonSet passes its own pod through the downward API: the recovery
   // audit never evicts the plugin's own pod.
   if (const char* ns = std::getenv("POD_NAMESPACE"); ns != nullptr) engine_options.own_pod.pod_namespace = ns;
@@ -118,7 +128,15 @@ std::unique_ptr<nri::Handler> make_handler(const RunOptions& options) {
     server = std::make_unique<metrics::MetricsServer>(metrics::parse_listen_address(address), *recorder);
     log::info("metrics_listening", {{"address", server->address()}});
   }
-  return std::make_unique<DaemonHandler>(std::move(engine), std::move(plugin_metrics), std::move(server));
+  // Fault injection for the e2e suites: answer every CreateContainer this
+  // much later than decided (a plugin slower than the runtime's timeout).
+  std::chrono::milliseconds answer_delay{0};
+  if (const char* delay = std::getenv("NRI_SECCOMP_TEST_ANSWER_DELAY_MS"); delay != nullptr && *delay != '\0') {
+    answer_delay = std::chrono::milliseconds(std::strtol(delay, nullptr, 10));
+    log::warn("test_answer_delay", {{"delay_ms", answer_delay.count()},
+                                    {"reason", "NRI_SECCOMP_TEST_ANSWER_DELAY_MS is set: fault injection, never in production"}});
+  }
+  return std::make_unique<DaemonHandler>(std::move(engine), std::move(plugin_metrics), std::move(server), answer_delay);
 }
 
 }  // namespace nri_seccomp

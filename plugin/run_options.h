@@ -17,6 +17,7 @@ struct RunOptions {
   std::string idx = "10";
   std::string config_file;                // empty: none
   std::vector<std::string> profile_dirs;  // --profiles-dir, in order given
+  std::string state_file;                 // --state-file: the record of validated decisions; empty: memory only
   std::string metrics_address;            // --metrics-address HOST:PORT; empty: config's, else off
   std::string log_level = "info";
   std::string log_format = "text";

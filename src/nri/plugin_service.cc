@@ -17,8 +17,9 @@ void parse(Message& message, std::string_view payload, std::string_view what) {
 
 }  // namespace
 
-PluginService::PluginService(Handler& handler, Callbacks callbacks)
+PluginService::PluginService(Handler& handler, Callbacks callbacks, std::string plugin)
     : handler_(handler), callbacks_(std::move(callbacks)), arena_block_(new char[kArenaBlockSize]) {
+  runtime_.plugin = std::move(plugin);
   google::protobuf::ArenaOptions options;
   options.initial_block = arena_block_.get();
   options.initial_block_size = kArenaBlockSize;
@@ -36,6 +37,10 @@ void PluginService::register_methods(transport::TtrpcServer& server) {
   server.add_method(kPluginService, "CreateContainer",
                     [this](std::string_view in, const CallContext&, std::string& out) {
                       create_container(in, out);
+                    });
+  server.add_method(kPluginService, "ValidateContainerAdjustment",
+                    [this](std::string_view in, const CallContext&, std::string& out) {
+                      validate_container(in, out);
                     });
 }
 
@@ -59,8 +64,10 @@ void PluginService::configure(std::string_view payload, std::string& out) {
     log::error("configure_refused", {{"reason", e.what()}});
     throw;
   }
+  const bool validates = handler_.validates_adjustments();
+  log::info("subscribed", {{"create_container", "yes"}, {"validate_container_adjustment", validates ? "yes" : "no"}});
   api::ConfigureResponse response;
-  response.set_events(kSubscribedEvents);
+  response.set_events(kCreateContainerEvent | (validates ? kValidateAdjustmentEvent : 0));
   response.SerializeToString(&out);
   if (callbacks_.configured) callbacks_.configured(runtime_);
 }
@@ -115,6 +122,19 @@ void PluginService::create_container(std::string_view payload, std::string& out)
   parse(*request, payload, "CreateContainerRequest");
   handler_.create_container(*request, *response);
   response->SerializeToString(&out);
+}
+
+void PluginService::validate_container(std::string_view payload, std::string& out) {
+  arena_->Reset();
+  auto* request = google::protobuf::Arena::CreateMessage<api::ValidateContainerAdjustmentRequest>(arena_.get());
+  parse(*request, payload, "ValidateContainerAdjustmentRequest");
+  api::ValidateContainerAdjustmentResponse response;
+  std::string reason = handler_.validate_container(*request);
+  if (!reason.empty()) {
+    response.set_reject(true);
+    response.set_reason(std::move(reason));
+  }
+  response.SerializeToString(&out);
 }
 
 }  // namespace nri_seccomp::nri

@@ -18,8 +18,12 @@ namespace nri_seccomp::nri {
 
 inline constexpr const char* kPluginService = "nri.pkg.api.v1alpha1.Plugin";
 inline constexpr const char* kRuntimeService = "nri.pkg.api.v1alpha1.Runtime";
-// The only event we subscribe to: CREATE_CONTAINER (4) is bit 1 << (4 - 1).
-inline constexpr int32_t kSubscribedEvents = 1 << (4 - 1);
+// The NRI API revision our messages follow, sent in RegisterPlugin (the
+// runtime logs it; an empty one shows as "NRI version unknown").
+inline constexpr const char* kNriProtocolVersion = "v0.12.0";
+// Event e is bit 1 << (e - 1) of ConfigureResponse.events.
+inline constexpr int32_t kCreateContainerEvent = 1 << (4 - 1);
+inline constexpr int32_t kValidateAdjustmentEvent = 1 << (14 - 1);
 
 class PluginService {
  public:
@@ -29,11 +33,13 @@ class PluginService {
     std::function<void()> shutdown;
   };
 
-  PluginService(Handler& handler, Callbacks callbacks);
+  // `plugin` is how the runtime names us: "<idx>-<name>".
+  PluginService(Handler& handler, Callbacks callbacks, std::string plugin);
 
-  // Adds Configure, Synchronize, Shutdown and CreateContainer; every other
-  // Plugin method is left to the server's UNIMPLEMENTED answer (we subscribe
-  // to nothing else, so the runtime does not send them).
+  // Adds Configure, Synchronize, Shutdown, CreateContainer and
+  // ValidateContainerAdjustment; every other Plugin method is left to the
+  // server's UNIMPLEMENTED answer (we subscribe to nothing else, so the
+  // runtime does not send them).
   void register_methods(transport::TtrpcServer& server);
 
  private:
@@ -41,6 +47,7 @@ class PluginService {
   void synchronize(std::string_view payload, std::string& out);
   void shutdown(std::string& out);
   void create_container(std::string_view payload, std::string& out);
+  void validate_container(std::string_view payload, std::string& out);
 
   Handler& handler_;
   Callbacks callbacks_;

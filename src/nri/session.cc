@@ -124,7 +124,8 @@ std::string Session::serve(int fd, bool& registered) {
              cv_.notify_all();
            },
        .synchronized = [this] { handler_.on_registered(); },
-       .shutdown = {}});
+       .shutdown = {}},
+      options_.index + "-" + options_.name);
   service.register_methods(server);
   server.attach(mux, transport::kPluginServiceConn);
   client.attach(mux, transport::kRuntimeServiceConn);
@@ -146,10 +147,13 @@ std::string Session::serve(int fd, bool& registered) {
     api::RegisterPluginRequest request;
     request.set_plugin_name(options_.name);
     request.set_plugin_idx(options_.index);
+    // The NRI protocol revision our messages follow (runtimes log it).
+    request.set_nri_version(kNriProtocolVersion);
     client.call(kRuntimeService, "RegisterPlugin", request.SerializeAsString(),
                 options_.registration_timeout);
     registered = true;
-    log::info("plugin_registered", {{"name", options_.name}, {"idx", options_.index}});
+    log::info("plugin_registered", {{"name", options_.name}, {"idx", options_.index},
+                                    {"socket", options_.adopted_fd >= 0 ? "runtime-launched" : options_.socket_path}});
   } catch (const Error& e) {
     log::error("registration_failed", {{"name", options_.name}, {"idx", options_.index}, {"reason", e.what()}});
     mux.close(fmt::format("registration failed: {}", e.what()));

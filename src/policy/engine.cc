@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <set>
+
 #include "common/error.h"
 #include "common/log.h"
 #include "common/printable.h"
@@ -9,6 +11,7 @@
 #include "policy/config.h"
 #include "policy/container_process.h"
 #include "policy/fingerprint.h"
+#include "policy/validation.h"
 
 namespace nri_seccomp::policy {
 namespace {
@@ -17,7 +20,7 @@ bool blank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == 
 
 }  // namespace
 
-Engine::Engine(EngineOptions options) : options_(std::move(options)) {
+Engine::Engine(EngineOptions options) : options_(std::move(options)), record_(options_.state_file) {
   context_ = options_.context ? *options_.context : node_context();
   runtime_ = std::make_shared<const RuntimeCaps>(runtime_caps("", ""));
   fingerprint_ = current_fingerprint();
@@ -105,6 +108,42 @@ void Engine::configure(std::string_view name, std::string_view version, std::str
   }
 }
 
+void Engine::set_plugin_name(std::string name) {
+  std::lock_guard lock(state_mutex_);
+  plugin_name_ = std::move(name);
+}
+
+bool Engine::runtime_validates() const {
+  std::lock_guard lock(state_mutex_);
+  return runtime_->validates;
+}
+
+std::string Engine::validate(const ::nri::pkg::api::v1alpha1::ValidateContainerAdjustmentRequest& request) {
+  std::string plugin;
+  {
+    std::lock_guard lock(state_mutex_);
+    plugin = plugin_name_;
+  }
+  const auto answer = answers_.take(request.container().id());
+  const std::string problem = check_final_adjustment(answer ? &*answer : nullptr, request, plugin);
+  if (problem.empty()) {
+    validated_.fetch_add(1, std::memory_order_relaxed);
+    if (answer && answer->outcome == Outcome::applied) {
+      // The runtime will apply exactly what we decided: record it as ours.
+      record_.confirm(request.container().id(),
+                      {answer->pod_namespace, answer->pod, answer->container, answer->profiles,
+                       std::string(mode_name(answer->mode)), answer->hash, answer->wire_hash, answer->generation});
+    }
+    return {};
+  }
+  validation_rejected_.fetch_add(1, std::memory_order_relaxed);
+  const auto& pod = request.pod();
+  const auto& container = request.container();
+  log::warn("validation_rejected", {{"namespace", pod.namespace_()}, {"pod", pod.name()}, {"container", container.name()},
+                                    {"container_id", container.id()}, {"reason", problem}});
+  return refusal_message(pod.namespace_(), pod.name(), container.name(), problem);
+}
+
 void Engine::set_request_timeout(std::chrono::milliseconds timeout) {
   // A quarter: the runtime calls every plugin in turn under one lock, and
   // its clock started before our socket saw the request.
@@ -133,6 +172,10 @@ Decision Engine::decide(const ::nri::pkg::api::v1alpha1::CreateContainerRequest&
   Decision d = policy::decide(*state, *runtime, request, response, nullptr, /*inline_only=*/true);
   if (!d.slow_path.empty()) d = decide_within_budget(state, runtime, request, response, start, std::move(d.slow_path));
   if (d.outcome != Outcome::refused) hand_out_evictions(response, d);
+  // What we answered, for the runtime's validation of the final adjustment.
+  const auto& adjust = response.adjust();
+  answers_.put(request.container().id(), answer_of(d),
+               adjust.has_linux() && adjust.linux().has_seccomp_policy() ? &adjust.linux().seccomp_policy() : nullptr);
   d.duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
   report(*state, d);
   return d;
@@ -233,8 +276,13 @@ void Engine::run_audit(const ::nri::pkg::api::v1alpha1::SynchronizeRequest& snap
   }
   // On the audit's own thread: a combination first seen here is checked at
   // once, so later requests find its verdict in the cache.
-  const auto findings = audit_snapshot(*state, *runtime, snapshot, options_.own_pod,
+  const auto record = record_.snapshot();
+  const auto findings = audit_snapshot(*state, *runtime, snapshot, options_.own_pod, record,
                                        [&](PendingCheck pending) { return check_pending(*state, pending); });
+  // The snapshot lists every container the runtime has: forget the others.
+  std::set<std::string> present;
+  for (const auto& c : snapshot.containers()) present.insert(c.id());
+  record_.keep_only(present);
   AuditSummary summary;
   summary.containers = static_cast<size_t>(snapshot.containers_size());
   std::vector<Finding> evict;
@@ -390,14 +438,34 @@ void Engine::poll_loop() {
     poll_cv_.wait_for(lock, options_.poll_interval, [this] { return stop_polling_; });
     if (stop_polling_) break;
     lock.unlock();
-    bool changed;
-    {
-      std::lock_guard reload_lock(reload_mutex_);
-      changed = current_fingerprint() != fingerprint_;
-    }
-    if (changed) reload();
+    if (poll_once()) reload();
     lock.lock();
   }
+}
+
+bool Engine::poll_once() {
+  std::lock_guard reload_lock(reload_mutex_);
+  auto current = state();
+  write_watch_.watch(options_.config_path, current ? current->profile_dirs : options_.profile_dirs);
+  const auto& writing = write_watch_.open_writes();  // drained every poll
+  const std::string fp = current_fingerprint();
+  if (fp == fingerprint_) {
+    settling_.clear();
+    return false;
+  }
+  if (fp != settling_) {
+    settling_ = fp;  // changed since the last poll: maybe still being written
+    return false;
+  }
+  if (!writing.empty()) {
+    const std::string files = join(std::vector<std::string>(writing.begin(), writing.end()), ",");
+    if (files != deferred_for_) log::info("reload_deferred", {{"reason", "a writer still has the file open"}, {"files", files}});
+    deferred_for_ = files;
+    return false;
+  }
+  deferred_for_.clear();
+  settling_.clear();
+  return true;
 }
 
 EngineStats Engine::stats() const {
@@ -412,6 +480,8 @@ EngineStats Engine::stats() const {
   s.evictions = evictions_.load();
   s.kills = kills_.load();
   s.deadline_refusals = deadline_refusals_.load();
+  s.validated = validated_.load();
+  s.validation_rejected = validation_rejected_.load();
   if (auto st = state()) {
     s.store_loaded = true;
     s.generation = st->generation;

@@ -25,10 +25,13 @@
 #include "nri.pb.h"
 #include "policy/audit_log.h"
 #include "policy/decision.h"
+#include "policy/decision_record.h"
+#include "policy/expected_answers.h"
 #include "policy/recovery_audit.h"
 #include "policy/runtime_caps.h"
 #include "policy/state.h"
 #include "policy/worker.h"
+#include "policy/write_watch.h"
 
 namespace nri_seccomp::policy {
 
@@ -41,6 +44,9 @@ struct EngineOptions {
   // The daemon's own pod (POD_NAMESPACE/POD_NAME in the DaemonSet): never
   // evicted by the recovery audit.
   OwnPod own_pod;
+  // --state-file: where the record of validated decisions survives restarts
+  // (policy/decision_record.h); empty: memory only.
+  std::string state_file;
 };
 
 // What the last recovery audit found (metrics, tests).
@@ -59,6 +65,7 @@ struct EngineStats {
   uint64_t evictions = 0;                     // containers named in CreateContainerResponse.evict
   uint64_t kills = 0;                         // unprotected containers stopped by SIGKILL to their init
   uint64_t deadline_refusals = 0;             // decisions that missed their budget
+  uint64_t validated = 0, validation_rejected = 0;  // ValidateContainerAdjustment answers
   uint64_t generation = 0;
   size_t profiles_loaded = 0, profiles_broken = 0;
   bool store_loaded = false;
@@ -79,6 +86,10 @@ class Engine {
   // that text is invalid.
   void configure(std::string_view runtime_name, std::string_view runtime_version, std::string_view config_text = {});
   void set_runtime(std::string_view runtime_name, std::string_view runtime_version);
+  // How the runtime names the plugin ("10-seccomp"): the owner validation expects.
+  void set_plugin_name(std::string name);
+  // Whether the runtime we talk to calls validators (its capability row).
+  bool runtime_validates() const;
 
   // The runtime's request timeout (Configure): every decision must be made
   // within a quarter of it (the budget), or it is refused with reason code
@@ -94,6 +105,11 @@ class Engine {
   void create_container(const ::nri::pkg::api::v1alpha1::CreateContainerRequest& request,
                         ::nri::pkg::api::v1alpha1::CreateContainerResponse& response);
 
+  // The runtime's final adjustment of a container (after every plugin
+  // answered): empty when it carries exactly what decide() answered for the
+  // container, else the full rejection message (pod, container, what differs).
+  std::string validate(const ::nri::pkg::api::v1alpha1::ValidateContainerAdjustmentRequest& request);
+
   // Called after every decision, on the request thread: keep it cheap.
   void set_observer(std::function<void(const Decision&)> observer);
   // Called after every reload() (the poller's or a caller's), with whether it
@@ -104,7 +120,11 @@ class Engine {
   // Returns false (and keeps the last good state) on error.
   bool reload();
   // Starts/stops the background poller that reloads when the fingerprint of
-  // the config file or profile dirs changes. Idempotent.
+  // the config file or profile dirs changes - once the change has settled:
+  // the files were unchanged across two polls, and no writer still has one
+  // of them open after modifying it. A file written in place is never loaded
+  // half-written (a prefix of a policy is often valid YAML, with less in it).
+  // Idempotent.
   void start_watching();
   void stop_watching();
 
@@ -126,6 +146,7 @@ class Engine {
   std::shared_ptr<const State> build(uint64_t generation) const;  // throws Error
   void publish(std::shared_ptr<const State> next);
   void poll_loop();
+  bool poll_once();  // true: a settled change to load
   std::string current_fingerprint() const;
   void report(const State& state, const Decision& d);
   void notify_reload(bool ok);
@@ -147,7 +168,11 @@ class Engine {
 
   std::mutex reload_mutex_;         // one rebuild at a time; never taken by requests
   std::string runtime_config_text_; // from Configure, used when there is no config file
-  std::string fingerprint_;
+  std::string fingerprint_;         // of the files the current state was built from
+  // Poller thread only: a change is loaded once it has settled (policy/write_watch.h).
+  std::string settling_;            // a changed fingerprint seen at the previous poll
+  std::string deferred_for_;        // the open writes last logged, to log each wait once
+  WriteWatch write_watch_;
 
   std::mutex observer_mutex_;
   std::shared_ptr<const std::function<void(const Decision&)>> observer_;
@@ -161,6 +186,11 @@ class Engine {
   std::condition_variable poll_cv_;
   bool stop_polling_ = false;
   std::thread poller_;
+
+  std::string plugin_name_ = "10-seccomp";  // guarded by state_mutex_
+  ExpectedAnswers answers_;
+  DecisionRecord record_;
+  std::atomic<uint64_t> validated_{0}, validation_rejected_{0};
 
   std::atomic<int64_t> budget_ms_{500};  // a quarter of NRI's default 2 s request timeout
   std::atomic<uint64_t> evictions_{0}, kills_{0}, deadline_refusals_{0};

@@ -12,7 +12,14 @@ class PolicyHandler final : public nri::Handler {
 
   void configure(const nri::RuntimeInfo& runtime, std::string_view config) override {
     engine_->set_request_timeout(std::chrono::milliseconds(runtime.request_timeout_ms));
+    if (!runtime.plugin.empty()) engine_->set_plugin_name(runtime.plugin);
     engine_->configure(runtime.name, runtime.version, config);
+  }
+
+  bool validates_adjustments() const override { return engine_->runtime_validates(); }
+
+  std::string validate_container(const nri::api::ValidateContainerAdjustmentRequest& request) override {
+    return engine_->validate(request);
   }
 
   // Every registration (start, reconnect, runtime restart) brings a snapshot:

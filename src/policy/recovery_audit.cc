@@ -10,6 +10,7 @@
 #include "policy/annotations.h"
 #include "policy/container_process.h"
 #include "policy/decision.h"
+#include "policy/validation.h"
 
 namespace nri_seccomp::policy {
 namespace {
@@ -41,11 +42,11 @@ bool judged_state(api::ContainerState s) {
 }  // namespace
 
 std::vector<Finding> audit_snapshot(const State& state, const RuntimeCaps& runtime, const api::SynchronizeRequest& snapshot,
-                                    const OwnPod& own, const std::function<std::shared_ptr<const ReadyAdjustment>(PendingCheck)>& check) {
+                                    const OwnPod& own, const std::unordered_map<std::string, RecordedDecision>& record,
+                                    const std::function<std::shared_ptr<const ReadyAdjustment>(PendingCheck)>& check) {
   std::map<std::string, const api::PodSandbox*> pods;
   for (const auto& pod : snapshot.pods()) pods[pod.id()] = &pod;
   const std::string profiles_key = applied_profiles_key(state.config.annotation_prefix);
-  const std::string mode_stamp_key = mode_key(state.config.annotation_prefix);
 
   std::vector<Finding> findings;
   for (const auto& container : snapshot.containers()) {
@@ -82,31 +83,52 @@ std::vector<Finding> audit_snapshot(const State& state, const RuntimeCaps& runti
     f.container = container.name();
     f.mode = d.mode;
     f.pid = container.pid();
+    auto rec_it = record.find(container.id());
+    const RecordedDecision* decided = rec_it == record.end() ? nullptr : &rec_it->second;
+    // Stamps are information for humans, never evidence: say when a container
+    // carries them without a decision behind them.
     const std::string stamp = annotation(container, profiles_key);
+    const std::string forged =
+        stamp.empty() ? std::string() : fmt::format("; it carries {}={} but the plugin never decided that for it", profiles_key, stamp);
+
+    // The fact where the runtime reports it: the policy the container really has.
+    const bool real_policy_known = runtime.sends_current_policy && container.has_linux() &&
+                                   container.linux().has_seccomp_policy() &&
+                                   !container.linux().seccomp_policy().default_action().empty();
+    if (real_policy_known && decided != nullptr &&
+        policy_wire_hash(container.linux().seccomp_policy()) != decided->wire_hash) {
+      f.lacks = fmt::format("the policy the plugin decided for it (profiles {}, policy {}): {} reports another seccomp "
+                            "policy for the container",
+                            decided->profiles, decided->hash, runtime.label());
+      findings.push_back(std::move(f));
+      continue;
+    }
     if (d.outcome == Outcome::refused) {
-      if (!stamp.empty()) continue;  // admitted by the plugin under an older policy: not ours to judge now
+      if (decided != nullptr) continue;  // admitted by the plugin under an older policy: not ours to judge now
       f.lacks = "a policy the plugin would allow: " + d.reason;
       findings.push_back(std::move(f));
       continue;
     }
     const std::string wanted = (d.replace ? std::string(kReplacePrefix) : std::string()) + join(d.profiles);
-    if (stamp.empty()) {
-      f.lacks = fmt::format("profiles {} ({} mode); it carries no {} annotation", wanted, mode_name(d.mode), profiles_key);
+    if (decided == nullptr) {
+      f.lacks = fmt::format("profiles {} ({} mode): the plugin has no record of deciding this container{}", wanted,
+                            mode_name(d.mode), forged);
       findings.push_back(std::move(f));
       continue;
     }
-    const auto have = stamped_profiles(stamp);
-    const bool all_there = std::all_of(d.profiles.begin(), d.profiles.end(), [&](const std::string& p) { return have.count(p) > 0; });
     if (auto seccomp = container_seccomp_mode(f.pid, f.container_id); seccomp && *seccomp != 2) {
-      f.lacks = fmt::format("a seccomp filter: it is stamped {} but the kernel reports Seccomp: {} for its process {}", stamp,
-                            *seccomp, f.pid);
+      f.lacks = fmt::format("a seccomp filter: the plugin decided profiles {} for it, but the kernel reports Seccomp: {} "
+                            "for its process {}",
+                            decided->profiles, *seccomp, f.pid);
       findings.push_back(std::move(f));
       continue;
     }
-    if (!all_there || annotation(container, mode_stamp_key) != mode_name(d.mode)) {
+    const auto have = stamped_profiles(decided->profiles);
+    const bool all_there = std::all_of(d.profiles.begin(), d.profiles.end(), [&](const std::string& p) { return have.count(p) > 0; });
+    if (!all_there || decided->mode != mode_name(d.mode)) {
       f.standing = Standing::stale;
       f.lacks = fmt::format("profiles {} ({} mode) under the current policy; it was created with {} ({} mode)", wanted,
-                            mode_name(d.mode), stamp, annotation(container, mode_stamp_key));
+                            mode_name(d.mode), decided->profiles, decided->mode);
       findings.push_back(std::move(f));
     }
   }

@@ -1,25 +1,34 @@
 // The recovery audit: after every registration the runtime lists every pod
 // and container (Synchronize); for each running container, decide what policy
-// says it must have and whether it has it. The plugin stamps every container
-// it adjusts with applied-profiles / policy-hash / mode annotations, so:
-//   - policy selects profiles, no stamp: the container was created while the
-//     plugin was away (killed, stopped past the runtime's timeout, not yet
-//     started): UNPROTECTED;
-//   - policy would refuse it (e.g. a runtime that cannot take its policy):
-//     it should not be running at all: UNPROTECTED;
-//   - stamped, but with other profiles or mode than policy says today: it got
-//     the policy of its time (an older generation): STALE, reported only;
-//   - stamped, but its init process visibly runs without a seccomp filter
-//     (/proc/PID/status, where the plugin sees host pids): UNPROTECTED;
+// says it must have and whether it has it - judged by facts a pod cannot
+// write, never by the applied-profiles / policy-hash / mode annotations (those
+// are ordinary annotations: a pod can carry copies of them):
+//   - where the runtime reports the container's real seccomp policy
+//     (containerd >= 2.3), that policy must be one the plugin decided for
+//     this container (its digest in the plugin's decision record);
+//   - elsewhere, the plugin's decision record (policy/decision_record.h:
+//     written only after the runtime's validation confirmed the adjustment)
+//     must hold a decision for the container id, and where the plugin sees
+//     host pids the kernel must report a seccomp filter on its process.
+// Then:
+//   - policy selects profiles and there is no such evidence: the container
+//     was created while the plugin was away, or carries forged stamps:
+//     UNPROTECTED;
+//   - policy would refuse it and the plugin never admitted it: UNPROTECTED;
+//   - evidence of a decision with other profiles or mode than policy says
+//     today: it got the policy of its time (an older generation): STALE,
+//     reported only;
 //   - exempt, mode off, nothing selected, or the plugin's own pod: not judged.
 #pragma once
 
 #include <functional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "nri.pb.h"
 #include "policy/decision.h"
+#include "policy/decision_record.h"
 #include "policy/runtime_caps.h"
 #include "policy/state.h"
 
@@ -47,6 +56,7 @@ struct OwnPod {
 // container as refused.
 std::vector<Finding> audit_snapshot(const State& state, const RuntimeCaps& runtime,
                                     const ::nri::pkg::api::v1alpha1::SynchronizeRequest& snapshot, const OwnPod& own,
+                                    const std::unordered_map<std::string, RecordedDecision>& record,
                                     const std::function<std::shared_ptr<const ReadyAdjustment>(PendingCheck)>& check);
 
 }  // namespace nri_seccomp::policy

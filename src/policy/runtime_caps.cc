@@ -120,6 +120,7 @@ RuntimeCaps runtime_caps(std::string_view name, std::string_view version) {
     return caps;
   }
   caps.applies_seccomp = true;
+  caps.validates = true;
   caps.sends_current_policy = row->sends_current_policy;
   caps.rule_errno_safe = row->rule_errno_safe;
   return caps;

@@ -39,9 +39,17 @@ enum class ProfileSource {
   crio_annotation,  // container annotation io.kubernetes.cri-o.SeccompProfilePath
 };
 
+// crun reads annotations with this prefix from the spec and then ignores (or
+// replaces) the spec's seccomp section.
+inline constexpr std::string_view kCrunSeccompOverridePrefix = "run.oci.seccomp";
+
 struct RuntimeCaps {
   std::string name, version;        // as the runtime reported them, for messages
   bool applies_seccomp = false;     // honours LinuxContainerAdjustment.seccomp_policy
+  // Calls ValidateContainerAdjustment validators. Came with the seccomp
+  // adjustment (NRI v0.10): an older NRI refuses to register a plugin that
+  // subscribes to it.
+  bool validates = false;
   bool sends_current_policy = false;// Container.linux.seccomp_policy is the policy it built
   bool rule_errno_safe = false;     // a LinuxSyscall.errno_ret does not crash it
   ProfileSource profile_source = ProfileSource::none;

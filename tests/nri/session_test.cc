@@ -49,7 +49,9 @@ TEST_F(DaemonTest, RegistersConfiguresSynchronizesAndServesCreateContainer) {
   ASSERT_TRUE(daemon->wait_for_log("plugin_registered name=seccomp idx=10"));
 
   auto configured = runtime.configure();
-  EXPECT_EQ(configured.events(), 1 << 3) << "must subscribe to CREATE_CONTAINER only";
+  EXPECT_EQ(configured.events(), (1 << 3) | (1 << 13))
+      << "must subscribe to CREATE_CONTAINER and VALIDATE_CONTAINER_ADJUSTMENT on containerd 2.3";
+  EXPECT_EQ(runtime.plugin_nri_version(), "v0.12.0");
   EXPECT_TRUE(daemon->wait_for_log("configured runtime=containerd version=v2.3.4 nri_version=v0.12.0"));
 
   std::vector<api::PodSandbox> pods(3);

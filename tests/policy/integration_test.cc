@@ -5,6 +5,7 @@
 // nri_seccomp::nri (from nri/handler.h) would shadow.
 #include "seccomp/nri_convert.h"
 
+#include <algorithm>
 #include <sstream>
 #include <thread>
 
@@ -113,6 +114,113 @@ TEST_F(InProcess, ConfigFromConfigureIsApplied) {
   auto response = runtime->create_container(plain);
   EXPECT_EQ(action_of(response, "ptrace"), seccomp::Action::log);
   EXPECT_EQ(response.adjust().annotations().at("seccomp.noderesource.dev/mode"), "complain");
+}
+
+// ValidateContainerAdjustment: the runtime asks, after every plugin answered,
+// whether the final adjustment is what we decided. Each test is a way the
+// container could end up weaker than the answer.
+namespace api = ::nri::pkg::api::v1alpha1;
+
+TEST_F(InProcess, ValidationApprovesTheAdjustmentAsAnswered) {
+  start();
+  const auto request = nri_seccomp::testing::make_realistic_create_request();
+  const auto answer = runtime->create_container(request);
+  ASSERT_TRUE(answer.adjust().linux().has_seccomp_policy());
+  const auto verdict = runtime->validate(TestRuntime::validation_request(request, answer));
+  EXPECT_FALSE(verdict.reject()) << verdict.reason();
+  EXPECT_EQ(engine->stats().validated, 1u);
+}
+
+TEST_F(InProcess, ValidationRejectsAPolicyOwnedByAnotherPlugin) {
+  start();
+  const auto request = nri_seccomp::testing::make_realistic_create_request();
+  const auto answer = runtime->create_container(request);
+  const auto verdict = runtime->validate(TestRuntime::validation_request(request, answer, "20-other"));
+  EXPECT_TRUE(verdict.reject());
+  EXPECT_NE(verdict.reason().find("container app: validation: the container's seccomp policy is owned by plugin "
+                                  "20-other, not 10-seccomp"),
+            std::string::npos)
+      << verdict.reason();
+}
+
+TEST_F(InProcess, ValidationRejectsAChangedPolicy) {
+  start();
+  const auto request = nri_seccomp::testing::make_realistic_create_request();
+  auto answer = runtime->create_container(request);
+  // Someone allowed mkdirat again after we answered.
+  ASSERT_EQ(action_of(answer, "mkdirat"), seccomp::Action::errno_ret);
+  auto* allow = answer.mutable_adjust()->mutable_linux()->mutable_seccomp_policy()->add_syscalls();
+  allow->add_names("mkdirat");
+  allow->set_action("SCMP_ACT_ALLOW");
+  ASSERT_EQ(action_of(answer, "mkdirat"), seccomp::Action::allow);
+  const auto verdict = runtime->validate(TestRuntime::validation_request(request, answer));
+  EXPECT_TRUE(verdict.reject());
+  EXPECT_NE(verdict.reason().find("is not the one the plugin decided (profiles block-mkdir, policy "), std::string::npos)
+      << verdict.reason();
+}
+
+TEST_F(InProcess, ValidationRejectsAnAnswerTheRuntimeDidNotApply) {
+  start();
+  const auto request = nri_seccomp::testing::make_realistic_create_request();
+  runtime->create_container(request);
+  // The runtime closed us on a timeout and went on without our adjustment.
+  const auto verdict = runtime->validate(TestRuntime::validation_request(request, api::CreateContainerResponse()));
+  EXPECT_TRUE(verdict.reject());
+  EXPECT_NE(verdict.reason().find("sets no seccomp policy owned by 10-seccomp, though the plugin decided profiles "
+                                  "block-mkdir"),
+            std::string::npos)
+      << verdict.reason();
+}
+
+TEST_F(InProcess, ValidationRejectsAContainerItNeverAnswered) {
+  start();
+  const auto request = nri_seccomp::testing::make_realistic_create_request();
+  const auto verdict = runtime->validate(TestRuntime::validation_request(request, api::CreateContainerResponse()));
+  EXPECT_TRUE(verdict.reject());
+  EXPECT_NE(verdict.reason().find("has no CreateContainer answer of its own for this container"), std::string::npos)
+      << verdict.reason();
+  // An answer is checked once: a second validation of the same answer finds none.
+  const auto answer = runtime->create_container(request);
+  EXPECT_FALSE(runtime->validate(TestRuntime::validation_request(request, answer)).reject());
+  EXPECT_TRUE(runtime->validate(TestRuntime::validation_request(request, answer)).reject());
+}
+
+TEST_F(InProcess, ValidationApprovesAnUntouchedContainer) {
+  start();
+  auto plain = nri_seccomp::testing::make_realistic_create_request();
+  plain.mutable_pod()->mutable_annotations()->erase("seccomp.noderesource.dev/container.app");
+  const auto answer = runtime->create_container(plain);
+  ASSERT_FALSE(answer.adjust().linux().has_seccomp_policy());
+  const auto verdict = runtime->validate(TestRuntime::validation_request(plain, answer));
+  EXPECT_FALSE(verdict.reject()) << verdict.reason();
+}
+
+TEST_F(InProcess, ValidationRejectsARuntimeOverrideAddedByAnotherPlugin) {
+  start();
+  const auto request = nri_seccomp::testing::make_realistic_create_request();
+  auto answer = runtime->create_container(request);
+  (*answer.mutable_adjust()->mutable_annotations())["run.oci.seccomp_bpf_data"] = "AAAA";
+  const auto verdict = runtime->validate(TestRuntime::validation_request(request, answer));
+  EXPECT_TRUE(verdict.reject());
+  EXPECT_NE(verdict.reason().find("annotations run.oci.seccomp_bpf_data in the final adjustment"), std::string::npos)
+      << verdict.reason();
+}
+
+TEST_F(InProcess, ValidationIsNotSubscribedOnARuntimeWithoutIt) {
+  // containerd 2.1.9's NRI (0.8) refuses a plugin that subscribes to an event
+  // it does not know: the whole registration would fail.
+  test::write_test_profiles(profiles.path());
+  EngineOptions o;
+  o.profile_dirs = {profiles.path()};
+  engine = std::make_shared<Engine>(o);
+  handler = make_nri_handler(engine);
+  runtime = std::make_unique<TestRuntime>(dir.file("nri.sock"));
+  nri::SessionOptions so;
+  so.socket_path = dir.file("nri.sock");
+  session = std::make_unique<nri::Session>(so, *handler);
+  thread = std::thread([this] { session->run(); });
+  runtime->accept_plugin();
+  EXPECT_EQ(runtime->configure({.name = "containerd", .version = "2.1.9+unknown", .nri_version = ""}).events(), 1 << 3);
 }
 
 // The real daemon binary. Needs plugin/handler_factory.cc to return

@@ -4,6 +4,7 @@
 
 #include "decision_fixture.h"
 #include "policy/recovery_audit.h"
+#include "policy/validation.h"
 
 namespace nri_seccomp::policy {
 namespace {
@@ -12,11 +13,13 @@ namespace api = ::nri::pkg::api::v1alpha1;
 
 class RecoveryAudit : public DecisionTest {
  protected:
-  // Adds a pod and one container to the snapshot; `stamp` as the plugin
-  // would have left it (applied-profiles value; empty: no stamp).
+  // Adds a pod and one container to the snapshot. `decided`: the profiles
+  // the plugin's decision record holds for it ("applied-profiles" form; empty:
+  // no record), and the same as the stamp annotation a pod could also forge.
   api::Container& add(const std::string& ns, const std::string& pod, const std::string& container,
-                      std::map<std::string, std::string> pod_annotations, const std::string& stamp = "",
+                      std::map<std::string, std::string> pod_annotations, const std::string& decided = "",
                       const std::string& mode = "enforce", api::ContainerState state = api::CONTAINER_RUNNING) {
+    const std::string& stamp = decided;
     auto* p = snapshot.add_pods();
     p->set_id("pod-" + ns + "-" + pod);
     p->set_name(pod);
@@ -31,6 +34,7 @@ class RecoveryAudit : public DecisionTest {
     if (!stamp.empty()) {
       (*c->mutable_annotations())["seccomp.noderesource.dev/applied-profiles"] = stamp;
       (*c->mutable_annotations())["seccomp.noderesource.dev/mode"] = mode;
+      record[c->id()] = RecordedDecision{ns, pod, container, decided, mode, "hash", "wire", 1};
     }
     return *c;
   }
@@ -38,18 +42,20 @@ class RecoveryAudit : public DecisionTest {
     checks = 0;
     auto state = engine_->state();
     // As the engine does: each pending check runs at once and caches its verdict.
-    return audit_snapshot(*state, runtime_caps("containerd", "v2.3.4"), snapshot, own, [&](PendingCheck pending) {
+    return audit_snapshot(*state, runtime_caps(runtime, version), snapshot, own, record, [&](PendingCheck pending) {
       ++checks;
       return check_pending(*state, pending);
     });
   }
   api::SynchronizeRequest snapshot;
+  std::unordered_map<std::string, RecordedDecision> record;
+  std::string runtime = "containerd", version = "v2.3.4";
   int checks = 0;
 };
 
 const std::map<std::string, std::string> kBlockMkdir = {{"seccomp.noderesource.dev/pod", "block-mkdir"}};
 
-TEST_F(RecoveryAudit, StampedContainersAreProtectedUnstampedOnesAreNot) {
+TEST_F(RecoveryAudit, RecordedContainersAreProtectedOthersAreNot) {
   engine();
   add("default", "ok", "app", kBlockMkdir, "block-mkdir");
   add("default", "missed", "app", kBlockMkdir);                       // created while the plugin was away
@@ -61,7 +67,49 @@ TEST_F(RecoveryAudit, StampedContainersAreProtectedUnstampedOnesAreNot) {
   EXPECT_EQ(f[0].container_id, "ctr-default-missed-app");
   EXPECT_EQ(f[0].standing, Standing::unprotected);
   EXPECT_TRUE(f[0].evict());
-  EXPECT_EQ(f[0].lacks, "profiles block-mkdir (enforce mode); it carries no seccomp.noderesource.dev/applied-profiles annotation");
+  EXPECT_EQ(f[0].lacks, "profiles block-mkdir (enforce mode): the plugin has no record of deciding this container");
+}
+
+// The attacker's move: create the pod while the plugin is away, with copies
+// of the stamps a protected container carries.
+TEST_F(RecoveryAudit, ForgedStampsAreNotEvidence) {
+  for (const auto& [rt, ver] : {std::pair{"cri-o", "1.36.3"}, std::pair{"containerd", "v2.2.7"}}) {
+    runtime = rt;
+    version = ver;
+    engine("", runtime, version);
+    snapshot.Clear();
+    record.clear();
+    auto& forged = add("default", "forged", "app", {{kPodKey, "block-mkdir"}});
+    forged.mutable_linux()->clear_seccomp_profile();
+    (*forged.mutable_annotations())["io.kubernetes.cri-o.SeccompProfilePath"] = "Unconfined";
+    forged.mutable_linux()->mutable_seccomp_profile()->set_profile_type(api::SecurityProfile::UNCONFINED);
+    (*forged.mutable_annotations())["seccomp.noderesource.dev/applied-profiles"] = "block-mkdir";
+    (*forged.mutable_annotations())["seccomp.noderesource.dev/mode"] = "enforce";
+    (*forged.mutable_annotations())["seccomp.noderesource.dev/policy-hash"] = "0123";
+    auto f = findings();
+    ASSERT_EQ(f.size(), 1u) << rt;
+    EXPECT_EQ(f[0].standing, Standing::unprotected) << rt;
+    EXPECT_NE(f[0].lacks.find("the plugin has no record of deciding this container; it carries "
+                              "seccomp.noderesource.dev/applied-profiles=block-mkdir but the plugin never decided that for it"),
+              std::string::npos)
+        << f[0].lacks;
+  }
+}
+
+// containerd >= 2.3 reports the container's real policy: a record alone is
+// not enough when that policy is not the one recorded.
+TEST_F(RecoveryAudit, RealPolicyMustBeTheRecordedOne) {
+  engine();
+  auto& c = add("default", "swapped", "app", kBlockMkdir, "block-mkdir");
+  c.mutable_linux()->mutable_seccomp_policy()->set_default_action("SCMP_ACT_ALLOW");
+  auto f = findings();
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].standing, Standing::unprotected);
+  EXPECT_NE(f[0].lacks.find("containerd v2.3.4 reports another seccomp policy for the container"), std::string::npos) << f[0].lacks;
+  // The same policy as recorded (default_errno aside, which NRI drops): protected.
+  record[c.id()].wire_hash = policy_wire_hash(c.linux().seccomp_policy());
+  c.mutable_linux()->mutable_seccomp_policy()->mutable_default_errno()->set_value(1);
+  EXPECT_TRUE(findings().empty());
 }
 
 TEST_F(RecoveryAudit, OlderPolicyGenerationsAreStaleNotEvicted) {
@@ -106,6 +154,16 @@ TEST_F(RecoveryAudit, EngineEvictsOnceInTheNextAnswerAndReportsTheSummary) {
   AuditSummary seen;
   engine_->set_audit_observer([&](const AuditSummary& s) { seen = s; });
   add("default", "missed", "app", kBlockMkdir);
+  // "ok" went through CreateContainer and the runtime's validation.
+  auto created = make_request({.pod = "ok", .pod_annotations = kBlockMkdir});
+  created.mutable_container()->set_id("ctr-default-ok-app");
+  ASSERT_EQ(engine_->decide(created, response).outcome, Outcome::applied);
+  api::ValidateContainerAdjustmentRequest validation;
+  *validation.mutable_pod() = created.pod();
+  *validation.mutable_container() = created.container();
+  *validation.mutable_adjust() = response.adjust();
+  (*(*validation.mutable_owners()->mutable_owners())["ctr-default-ok-app"].mutable_simple())[32] = "10-seccomp";
+  ASSERT_EQ(engine_->validate(validation), "");
   add("default", "ok", "app", kBlockMkdir, "block-mkdir");
   engine_->audit(snapshot);
   engine_->wait_for_audit();

@@ -74,6 +74,7 @@ void TestRuntime::start_connection(int fd) {
                         std::lock_guard lock(mutex_);
                         plugin_name_ = request.plugin_name();
                         plugin_index_ = request.plugin_idx();
+                        plugin_nri_version_ = request.nri_version();
                         registered_ = true;
                         cv_.notify_all();
                         api::Empty().SerializeToString(&out);
@@ -152,6 +153,26 @@ api::CreateContainerResponse TestRuntime::create_container(const api::CreateCont
                                                            std::chrono::milliseconds timeout) {
   return parse_or_throw<api::CreateContainerResponse>(
       call("CreateContainer", request.SerializeAsString(), timeout), "CreateContainerResponse");
+}
+
+api::ValidateContainerAdjustmentRequest TestRuntime::validation_request(const api::CreateContainerRequest& request,
+                                                                       const api::CreateContainerResponse& answer,
+                                                                       const std::string& owner) {
+  api::ValidateContainerAdjustmentRequest validate;
+  *validate.mutable_pod() = request.pod();
+  *validate.mutable_container() = request.container();
+  *validate.mutable_adjust() = answer.adjust();
+  if (!owner.empty() && answer.adjust().linux().has_seccomp_policy()) {
+    // NRI's api.Field SeccompPolicy = 32.
+    (*(*validate.mutable_owners()->mutable_owners())[request.container().id()].mutable_simple())[32] = owner;
+  }
+  return validate;
+}
+
+api::ValidateContainerAdjustmentResponse TestRuntime::validate(const api::ValidateContainerAdjustmentRequest& request,
+                                                               std::chrono::milliseconds timeout) {
+  return parse_or_throw<api::ValidateContainerAdjustmentResponse>(
+      call("ValidateContainerAdjustment", request.SerializeAsString(), timeout), "ValidateContainerAdjustmentResponse");
 }
 
 std::string TestRuntime::call(std::string_view method, std::string_view payload,

@@ -56,6 +56,7 @@ class TestRuntime {
   void accept_plugin(std::chrono::milliseconds timeout = 5s);
   const std::string& plugin_name() const { return plugin_name_; }
   const std::string& plugin_index() const { return plugin_index_; }
+  const std::string& plugin_nri_version() const { return plugin_nri_version_; }
 
   api::ConfigureResponse configure(const RuntimeIdentity& identity = {});
   // Sends the state in `chunks` calls (more=true on all but the last) and
@@ -69,6 +70,14 @@ class TestRuntime {
   // Throws transport::RpcError with the plugin's status on refusal.
   api::CreateContainerResponse create_container(const api::CreateContainerRequest& request,
                                                 std::chrono::milliseconds timeout = 2s);
+  // What NRI does after every plugin answered: the validation request for
+  // `request`'s container with `answer` as the final adjustment, owned by
+  // `owner` ("10-seccomp"; empty: no owner recorded).
+  static api::ValidateContainerAdjustmentRequest validation_request(const api::CreateContainerRequest& request,
+                                                                    const api::CreateContainerResponse& answer,
+                                                                    const std::string& owner = "10-seccomp");
+  api::ValidateContainerAdjustmentResponse validate(const api::ValidateContainerAdjustmentRequest& request,
+                                                    std::chrono::milliseconds timeout = 2s);
   // Any Plugin method with a raw payload; returns the raw response payload.
   std::string call(std::string_view method, std::string_view payload,
                    std::chrono::milliseconds timeout = 2s);
@@ -108,7 +117,7 @@ class TestRuntime {
   std::condition_variable cv_;
   bool registered_ = false;
   bool closed_ = false;
-  std::string plugin_name_, plugin_index_;
+  std::string plugin_name_, plugin_index_, plugin_nri_version_;
 };
 
 }  // namespace nri_seccomp::testing

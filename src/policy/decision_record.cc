@@ -145,7 +145,8 @@ void DecisionRecord::write_loop() {
 }
 
 void DecisionRecord::write_file(const std::string& text) const {
-  const std::string tmp = path_ + ".tmp";
+  // Per process: during a rolling replace two instances share the file.
+  const std::string tmp = fmt::format("{}.tmp.{}", path_, ::getpid());
   int err = 0;
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) err = errno;

@@ -11,6 +11,9 @@
 #include "policy/container_process.h"
 #include "policy/decision.h"
 #include "policy/validation.h"
+#include "seccomp/arch.h"
+#include "seccomp/explain.h"
+#include "seccomp/nri_convert.h"
 
 namespace nri_seccomp::policy {
 namespace {
@@ -37,6 +40,38 @@ std::set<std::string> stamped_profiles(std::string value) {
 
 bool judged_state(api::ContainerState s) {
   return s == api::CONTAINER_CREATED || s == api::CONTAINER_RUNNING || s == api::CONTAINER_PAUSED;
+}
+
+// The container's real policy (as the runtime reports it) against the
+// profiles policy selects: the first syscall a profile denies outright that
+// the real policy lets through, as a sentence; empty when none is found.
+// Evidence for people: a record mismatch alone already judges the container.
+std::string real_policy_gap(const State& state, const Decision& d, const api::LinuxSeccomp& real,
+                            const RuntimeCaps& runtime) {
+  if (d.mode != Mode::enforce) return {};
+  seccomp::Policy policy;
+  try {
+    policy = seccomp::from_nri(real);
+  } catch (const std::exception& e) {
+    return fmt::format("; {} reports a seccomp policy for it that cannot be read ({})", runtime.label(), e.what());
+  }
+  const std::string arch = seccomp::native_arch();
+  for (const auto& name : d.profiles) {
+    const auto* entry = state.store.find(name);
+    if (entry == nullptr || !entry->policy) continue;
+    for (const auto& rule : entry->policy->syscalls) {
+      if (!rule.args.empty() || !seccomp::stricter(rule.action, seccomp::Action::log)) continue;
+      for (const auto& syscall : rule.names) {
+        const auto e = seccomp::explain(policy, arch, syscall, {});
+        if (e.reason == seccomp::Explanation::Reason::not_on_architecture) continue;
+        if (!seccomp::stricter(e.action, seccomp::Action::log)) {
+          return fmt::format("; {} reports its real seccomp policy, which lets {} through ({}) where profile {} denies it",
+                             runtime.label(), syscall, seccomp::action_name(e.action), name);
+        }
+      }
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -95,11 +130,14 @@ std::vector<Finding> audit_snapshot(const State& state, const RuntimeCaps& runti
     const bool real_policy_known = runtime.sends_current_policy && container.has_linux() &&
                                    container.linux().has_seccomp_policy() &&
                                    !container.linux().seccomp_policy().default_action().empty();
+    const std::string gap = real_policy_known && d.outcome == Outcome::applied
+                                ? real_policy_gap(state, d, container.linux().seccomp_policy(), runtime)
+                                : std::string();
     if (real_policy_known && decided != nullptr &&
         policy_wire_hash(container.linux().seccomp_policy()) != decided->wire_hash) {
       f.lacks = fmt::format("the policy the plugin decided for it (profiles {}, policy {}): {} reports another seccomp "
-                            "policy for the container",
-                            decided->profiles, decided->hash, runtime.label());
+                            "policy for the container{}",
+                            decided->profiles, decided->hash, runtime.label(), gap);
       findings.push_back(std::move(f));
       continue;
     }
@@ -111,8 +149,8 @@ std::vector<Finding> audit_snapshot(const State& state, const RuntimeCaps& runti
     }
     const std::string wanted = (d.replace ? std::string(kReplacePrefix) : std::string()) + join(d.profiles);
     if (decided == nullptr) {
-      f.lacks = fmt::format("profiles {} ({} mode): the plugin has no record of deciding this container{}", wanted,
-                            mode_name(d.mode), forged);
+      f.lacks = fmt::format("profiles {} ({} mode): the plugin has no record of deciding this container{}{}", wanted,
+                            mode_name(d.mode), gap, forged);
       findings.push_back(std::move(f));
       continue;
     }

@@ -44,7 +44,7 @@ fi
 if [ "$mode" = all ]; then
   worst=0
   for suite in runc "containerd 2.1.9" "containerd 2.2.7" "containerd 2.3.4" "crio 1.36.3" "crio 1.37.0-dev" \
-               "faults containerd 2.3.4" "faults crio 1.37.0-dev" "faults crio 1.36.3" \
+               "faults containerd 2.2.7" "faults containerd 2.3.4" "faults crio 1.37.0-dev" "faults crio 1.36.3" \
                "deploy containerd 2.3.4" "deploy crio 1.37.0-dev" \
                "launched containerd 2.3.4" "launched crio 1.37.0-dev"; do
     echo "==== $suite"

@@ -96,6 +96,21 @@ TEST_F(RecoveryAudit, ForgedStampsAreNotEvidence) {
   }
 }
 
+// containerd >= 2.3 reports the real policy: the finding says what it lets through.
+TEST_F(RecoveryAudit, ForgedStampsOnContainerd23AreJudgedByTheRealPolicy) {
+  engine();
+  auto& forged = add("default", "forged", "app", kBlockMkdir);
+  (*forged.mutable_annotations())["seccomp.noderesource.dev/applied-profiles"] = "block-mkdir";
+  forged.mutable_linux()->mutable_seccomp_policy()->set_default_action("SCMP_ACT_ALLOW");
+  auto f = findings();
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].standing, Standing::unprotected);
+  EXPECT_NE(f[0].lacks.find("containerd v2.3.4 reports its real seccomp policy, which lets mkdir through (SCMP_ACT_ALLOW) "
+                            "where profile block-mkdir denies it"),
+            std::string::npos)
+      << f[0].lacks;
+}
+
 // containerd >= 2.3 reports the container's real policy: a record alone is
 // not enough when that policy is not the one recorded.
 TEST_F(RecoveryAudit, RealPolicyMustBeTheRecordedOne) {

@@ -12,6 +12,8 @@ e2e_plugin_start() {
   for d in "${E2E_PROFILE_DIRS[@]}"; do args+=(--profiles-dir "$d"); done
   [ -z "${E2E_PLUGIN_CONFIG:-}" ] || args+=(--config "$E2E_PLUGIN_CONFIG")
   [ -z "${E2E_PLUGIN_METRICS:-}" ] || args+=(--metrics-address "$E2E_PLUGIN_METRICS")
+  # The decision record survives the plugin's restarts, as on a node.
+  args+=(--state-file "$RUN/decisions.json")
   echo "---- plugin start $(date -u +%FT%TZ): $NRI_SECCOMP_BIN ${args[*]}" >> "$E2E_PLUGIN_LOG"
   setsid "$NRI_SECCOMP_BIN" "${args[@]}" >> "$E2E_PLUGIN_LOG" 2>&1 < /dev/null &
   echo $! > "$E2E_PLUGIN_PIDFILE"

@@ -60,7 +60,9 @@ class DaemonHandler final : public nri::Handler {
   }
   bool validates_adjustments() const override { return policy_->validates_adjustments(); }
   std::string validate_container(const nri::api::ValidateContainerAdjustmentRequest& request) override {
-    return policy_->validate_container(request);
+    std::string rejection = policy_->validate_container(request);
+    metrics_->record_validation(rejection.empty());
+    return rejection;
   }
   void synchronize(const nri::api::SynchronizeRequest& request) override { policy_->synchronize(request); }
   void create_container(const nri::api::CreateContainerRequest& request,

@@ -33,6 +33,9 @@ PluginMetrics::PluginMetrics()
                                    {"outcome", "mode", "pod_namespace"}, kMaxNamespaces * 3)),
       refusals_(registry_.counter("nri_seccomp_refusals_total",
                                   "Containers refused, by reason.", {"reason"}, 64)),
+      validations_(registry_.counter("nri_seccomp_validations_total",
+                                     "Final container adjustments the plugin validated (ValidateContainerAdjustment), by result.",
+                                     {"result"})),
       create_duration_(registry_
                            .histogram("nri_seccomp_create_container_duration_seconds",
                                       "Time spent handling CreateContainer, in seconds.",
@@ -73,6 +76,8 @@ PluginMetrics::PluginMetrics()
   // zeros instead of absent series before the first event.
   reloads_.with({"ok"});
   reloads_.with({"error"});
+  validations_.with({"approved"});
+  validations_.with({"rejected"});
 }
 
 void PluginMetrics::record_decision(Outcome outcome, Mode mode, std::string_view pod_namespace) {

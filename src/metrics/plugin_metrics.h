@@ -68,6 +68,8 @@ class PluginMetrics {
   // One per refusal, in addition to record_decision(refused, ...).
   void record_refusal(std::string_view reason);
   void observe_create_container(std::chrono::nanoseconds duration);
+  // One per ValidateContainerAdjustment answer.
+  void record_validation(bool approved) { validations_.with({approved ? "approved" : "rejected"}).inc(); }
 
   // RAII: observes the time between its creation and its destruction.
   class Timer {
@@ -115,6 +117,7 @@ class PluginMetrics {
   Registry registry_;
   CounterFamily& decisions_;
   CounterFamily& refusals_;
+  CounterFamily& validations_;
   Histogram& create_duration_;
   Counter& cache_hits_;
   Counter& cache_misses_;

@@ -54,8 +54,12 @@ TEST(DaemonMetrics, ScrapeReflectsRealDecisionsAndReadiness) {
   EXPECT_EQ(curl_get(port, "/readyz").status, 200);
 
   auto annotated = make_realistic_create_request();  // asks for block-mkdir
-  runtime.create_container(annotated);               // applied, cold
+  const auto answer = runtime.create_container(annotated);  // applied, cold
   runtime.create_container(annotated);               // applied, warm
+  // The runtime validates the final adjustment: once as answered, once owned by another plugin.
+  EXPECT_FALSE(runtime.validate(TestRuntime::validation_request(annotated, answer)).reject());
+  runtime.create_container(annotated);
+  EXPECT_TRUE(runtime.validate(TestRuntime::validation_request(annotated, answer, "20-other")).reject());
   auto unknown = annotated;
   (*unknown.mutable_pod()->mutable_annotations())["seccomp.noderesource.dev/container.app"] = "no-such-profile";
   EXPECT_THROW(runtime.create_container(unknown), transport::RpcError);
@@ -68,13 +72,15 @@ TEST(DaemonMetrics, ScrapeReflectsRealDecisionsAndReadiness) {
   auto scrape = curl_get(port, "/metrics");
   ASSERT_EQ(scrape.status, 200);
   const auto& b = scrape.body;
-  EXPECT_EQ(sample(b, R"(nri_seccomp_decisions_total{outcome="applied",mode="enforce",pod_namespace="default"})"), "2") << b;
+  EXPECT_EQ(sample(b, R"(nri_seccomp_decisions_total{outcome="applied",mode="enforce",pod_namespace="default"})"), "3") << b;
   EXPECT_EQ(sample(b, R"(nri_seccomp_decisions_total{outcome="refused",mode="enforce",pod_namespace="default"})"), "1");
   EXPECT_EQ(sample(b, R"(nri_seccomp_decisions_total{outcome="untouched",mode="enforce",pod_namespace="team-b"})"), "1");
   EXPECT_EQ(sample(b, R"(nri_seccomp_refusals_total{reason="profile_not_found"})"), "1");
-  EXPECT_EQ(sample(b, "nri_seccomp_cache_hits_total"), "1");
+  EXPECT_EQ(sample(b, R"(nri_seccomp_validations_total{result="approved"})"), "1");
+  EXPECT_EQ(sample(b, R"(nri_seccomp_validations_total{result="rejected"})"), "1");
+  EXPECT_EQ(sample(b, "nri_seccomp_cache_hits_total"), "2");
   EXPECT_EQ(sample(b, "nri_seccomp_cache_misses_total"), "1");
-  EXPECT_EQ(sample(b, "nri_seccomp_create_container_duration_seconds_count"), "4");
+  EXPECT_EQ(sample(b, "nri_seccomp_create_container_duration_seconds_count"), "5");
   EXPECT_EQ(sample(b, "nri_seccomp_registered"), "1");
   EXPECT_NE(sample(b, "nri_seccomp_profiles_loaded"), "0");
 

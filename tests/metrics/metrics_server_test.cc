@@ -106,6 +106,7 @@ TEST_F(MetricsServerTest, ScrapeShowsRecordedDecisionsWithNamesLabelsAndValues) 
   std::map<std::string, std::string> expected_types = {
       {"nri_seccomp_decisions_total", "counter"},
       {"nri_seccomp_refusals_total", "counter"},
+      {"nri_seccomp_validations_total", "counter"},
       {"nri_seccomp_create_container_duration_seconds", "histogram"},
       {"nri_seccomp_cache_hits_total", "counter"},
       {"nri_seccomp_cache_misses_total", "counter"},

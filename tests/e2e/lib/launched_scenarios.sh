@@ -15,7 +15,8 @@
 #   5. the plugin SIGKILLed under a running runtime: not relaunched; what the
 #      next creations get with required_plugins = ["seccomp"];
 #   6. recovery the documented way: a runtime restart launches it again;
-#   7. the same kill without required_plugins (the driver's RT_NO_VALIDATOR).
+#   7. the same kill without required_plugins (the driver's RT_NO_VALIDATOR):
+#      only the plugin's own validation of the first creation stands.
 # Sourced by run.sh after cri_scenarios.sh (pods, containers, exec, liveness)
 # and fault_scenarios.sh (why_refused); now_s and gap are in common.sh.
 
@@ -39,6 +40,7 @@ launched_paths() {
   printf '%s|%s\n' /usr/local/bin/nri-seccomp "$NRI_SECCOMP_BIN" \
     /etc/nri-seccomp/profiles "$LAUNCH_PROFILES" \
     /var/log/nri-seccomp.log "$E2E_PLUGIN_LOG" \
+    /var/lib/nri-seccomp "$LAUNCH_DIR/state" \
     /run/systemd/journal/stdout "$LAUNCH_DIR/no-journal"
 }
 
@@ -356,7 +358,7 @@ recovered() {
 # default validator (RT_NO_VALIDATOR): the killed plugin's absence lets
 # every annotated creation through unfiltered.
 without_validator() {
-  local label="$1" i let=0
+  local label="$1" i let=0 first_err=""
   RT_NO_VALIDATOR=1 rt_write_config
   restart_runtime "$label" || return 0
   [ -n "$LAUNCHED_PID" ] || return 0
@@ -365,10 +367,14 @@ without_validator() {
     if run_ctr "$GUARD_POD" "$GUARD_FILE" "open-$i" runtime-default; then
       exec_in "$CTR_ID" sh -c 'mkdir /tmp/d && echo mkdir-ok'
       contains "$EXEC_OUT" mkdir-ok && let=$((let + 1))
-    fi
+    elif [ "$i" = 1 ]; then first_err="$CREATE_ERR"; fi
   done
-  if [ "$let" = 3 ]; then pass "$label: all 3 annotated creations succeed UNFILTERED (mkdir works): NRI fails open"
-  else fail "$label: annotated creations succeed unfiltered (NRI fails open)" "unfiltered: $let of 3; $CREATE_ERR $EXEC_OUT"; fi
+  # The dead plugin is still in the runtime's validator list for the first
+  # request, so its own validation refuses that one; then NRI drops it, and
+  # with nothing requiring it the node fails open.
+  if contains "$first_err" 'validator plugin 10-seccomp' && [ "$let" = 2 ]; then
+    pass "$label: the first annotated creation is refused by the dead plugin's validation, the next 2 succeed UNFILTERED (mkdir works): NRI fails open"
+  else fail "$label: first creation refused by the plugin's validation, then NRI fails open" "unfiltered: $let of 3; first: $first_err; $CREATE_ERR $EXEC_OUT"; fi
 }
 
 # launched_scenarios: everything, in order, against the runtime rt_init chose.
